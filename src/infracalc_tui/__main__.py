@@ -1,0 +1,7 @@
+"""``python -m infracalc_tui`` is the ``infracalc`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

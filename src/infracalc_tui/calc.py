@@ -1,0 +1,76 @@
+"""Scenario + engine in one call: what the CLI and the TUI both ask for.
+
+Kept headless: it glues the scenario package (files, presets, catalogs) to the
+engine (numbers) and adds nothing of its own but the catalog facts the report
+quotes in warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .engine import build_report
+from .engine.explain import Explanation, explain
+from .scenario import Scenario, ScenarioError, field
+from .scenario.catalog import models
+from .scenario.errors import Problem
+from .scenario.numbers import parse_number
+from .scenario.validate import check_value
+
+
+def report_for(scenario: Scenario) -> dict[str, Any]:
+    values = scenario.values
+    preset = models().get(values.get("model.preset") or "")
+    return build_report(values, name=scenario.name,
+                        max_context_tokens=preset.max_context_tokens if preset else None)
+
+
+def explain_for(scenario: Scenario, key: str, report: dict[str, Any] | None = None
+                ) -> Explanation:
+    return explain(key, scenario.values, report or report_for(scenario))
+
+
+def parse_field_text(path: str, text: str, source: str = "") -> Any:
+    """A value typed by a person for ``path`` ("1B", "$0.02", "layer_split"), converted and
+    range-checked; ScenarioError naming the key and the allowed values when it is not valid."""
+    try:
+        f = field(path)
+    except KeyError as exc:
+        raise ScenarioError([Problem(source, path, str(exc.args[0]))]) from None
+    raw: Any = text.strip()
+    if f.numeric:
+        if raw == "" and f.optional:
+            return None
+        try:
+            raw = parse_number(raw)
+        except ValueError as exc:
+            raise ScenarioError([Problem(source, path, f"{exc}; allowed: {f.allowed()}")]
+                                ) from None
+    value, problem = check_value(f, raw, source)
+    if problem:
+        raise ScenarioError([problem])
+    return value
+
+
+def apply_settings(scenario: Scenario, settings: Iterable[str], source: str = "--set"
+                   ) -> Scenario:
+    """Apply ``section.key=value`` overrides; ScenarioError lists every bad one."""
+    problems: list[Problem] = []
+    for item in settings:
+        path, sep, text = item.partition("=")
+        if not sep:
+            problems.append(Problem(source, item, "expected section.key=value"))
+            continue
+        try:
+            value = parse_field_text(path.strip(), text, source)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        scenario = scenario.without(path.strip()) if value is None else \
+            scenario.with_value(path.strip(), value)
+    if not problems:
+        problems = scenario.problems(source)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario

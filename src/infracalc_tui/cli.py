@@ -1,0 +1,341 @@
+"""The ``infracalc`` command: the TUI, and scriptable report/sweep/explain/validate/presets.
+
+User errors exit with code 2 and one clear line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+
+from . import __version__
+from . import formatting as fmt
+from .scenario.errors import ScenarioError as _ScenarioErrors
+
+COMMANDS = ("report", "sweep", "explain", "validate", "presets")
+MAX_STEPS = 1000
+MAX_POINTS = 1_000_000
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    top = _Parser(
+        prog="infracalc",
+        description="The economics of serving large language models: fleets (GPUs, MW, $ per "
+        "1M tokens) and single hosts (profit at a price per minute). With no command, opens "
+        "the terminal app on FILE or the default preset scenario.",
+        epilog="commands: " + ", ".join(COMMANDS) + " (each has --help)")
+    top.add_argument("file", nargs="?", help="scenario file to open (default: the shipped "
+                     "'GPT-4o for 1B users' preset)")
+    top.add_argument("--version", action="version", version=f"infracalc {__version__}")
+    subs: dict[str, argparse.ArgumentParser] = {}
+
+    def sub(name: str, help: str) -> argparse.ArgumentParser:
+        p = _Parser(prog=f"infracalc {name}", description=help)
+        subs[name] = p
+        return p
+
+    sets = dict(action="append", default=[], metavar="SECTION.KEY=VALUE",
+                help="override a scenario key (repeatable); numbers may be written 1e9, 1B, "
+                "2.5k, $0.02")
+    p = sub("report", "Print every figure of the report for a scenario.")
+    p.add_argument("file")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--set", **sets)
+
+    p = sub("sweep", "Evaluate a 1-D or 2-D grid of a scenario in one vectorised call.")
+    p.add_argument("file")
+    p.add_argument("--vary", action="append", required=True, metavar="SECTION.KEY=START:STOP:"
+                   "STEPS[:log]", help="a key to vary (once for 1-D, twice for 2-D)")
+    p.add_argument("--metric", action="append", default=[], metavar="SECTION.KEY",
+                   help="a figure to output (repeatable); default: headline figures")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--set", **sets)
+
+    p = sub("explain", "Show how a figure was computed: formula, numbers, source.")
+    p.add_argument("file")
+    p.add_argument("key", nargs="?", help="report figure, e.g. fleet.gpus (omit to list them)")
+    p.add_argument("--set", **sets)
+
+    p = sub("validate", "Check scenario files; exit 0 when all are valid, 2 otherwise.")
+    p.add_argument("files", nargs="+")
+
+    sub("presets", "List the GPU, model and scenario presets.")
+    return top, subs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"infracalc: {exc}", file=sys.stderr)
+        return 2
+    except _ScenarioErrors as exc:
+        for problem in exc.problems:
+            print(f"infracalc: {problem}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: list[str]) -> int:
+    top, subs = _parsers()
+    if args and args[0] in subs:
+        ns = subs[args[0]].parse_args(args[1:])
+        return globals()[f"_cmd_{args[0]}"](ns)
+    ns = top.parse_args(args)
+    return _cmd_tui(ns.file)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+def _cmd_tui(file: str | None) -> int:
+    from .scenario import load
+    from .scenario.presets import default_path
+
+    path = Path(file) if file else default_path()
+    scenario = load(path)  # errors exit 2 with the file's problems, before the screen opens
+    from .tui.app import run
+
+    return run(scenario, path if file else None)
+
+
+def _cmd_report(ns: argparse.Namespace) -> int:
+    from .calc import report_for
+
+    scenario = _load(ns.file, ns.set)
+    report = report_for(scenario)
+    if ns.format == "json":
+        print(_json(report))
+    elif ns.format == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["key", "value", "unit"])
+        from .engine import OUTPUTS
+        for section in ("throughput", "fleet", "host"):
+            for key, val in report[section].items():
+                o = OUTPUTS.get(f"{section}.{key}")
+                w.writerow([f"{section}.{key}", "" if val is None else val, o.unit if o else ""])
+        for warning in report["warnings"]:
+            w.writerow(["warning", warning, ""])
+        sys.stdout.write(out.getvalue())
+    else:
+        print(_table(report))
+    return 0
+
+
+def _cmd_sweep(ns: argparse.Namespace) -> int:
+    from .engine import evaluate
+    from .scenario import field
+    from .scenario.errors import Problem, ScenarioError
+
+    scenario = _load(ns.file, ns.set)
+    if len(ns.vary) > 2:
+        raise UsageError("--vary may be given at most twice (a 1-D or 2-D grid)")
+    axes: list[tuple[str, np.ndarray]] = []
+    for spec in ns.vary:
+        path, values = _parse_vary(spec)
+        if any(path == p for p, _ in axes):
+            raise UsageError(f"--vary {path} is given twice")
+        problems = []
+        for v in (values.min(), values.max()):
+            typed = int(v) if field(path).kind == "int" else float(v)
+            probe = scenario.with_value(path, typed)
+            problems += [Problem("--vary", p.key, p.message) for p in probe.problems()]
+        if problems:
+            raise ScenarioError(problems)
+        axes.append((path, values))
+    values = dict(scenario.values)
+    shape = tuple(len(a) for _, a in axes)
+    for i, (path, a) in enumerate(axes):
+        values[path] = a.reshape([-1 if j == i else 1 for j in range(len(axes))])
+    raw = evaluate(values)
+    available = sorted(k for k in raw if k not in _SWEEP_HIDDEN) + ["throughput.bound"]
+    metrics = ns.metric or list(_DEFAULT_METRICS)
+    for m in metrics:
+        if m not in available:
+            raise UsageError(f"unknown metric {m!r}; metrics: {', '.join(available)}")
+    columns: dict[str, np.ndarray] = {}
+    grids = np.meshgrid(*[a for _, a in axes], indexing="ij")
+    for (path, _), g in zip(axes, grids, strict=True):
+        columns[path] = g.ravel()
+    for m in metrics:
+        if m == "throughput.bound":
+            bound = np.broadcast_to(raw["throughput.memory_bound"], shape)
+            label = "manual" if scenario.values["serving.throughput"] == "manual" else None
+            columns[m] = np.array([label or ("memory" if b else "compute")
+                                   for b in bound.ravel()], dtype=object)
+        else:
+            columns[m] = np.broadcast_to(np.asarray(raw[m]), shape).ravel()
+    rows = [{k: _cell(col[i]) for k, col in columns.items()} for i in range(int(np.prod(shape)))]
+    if ns.format == "json":
+        print(_json({"name": scenario.name, "vary": [{"key": p, "values": [_cell(x) for x in a]}
+                                                     for p, a in axes],
+                     "metrics": metrics, "shape": list(shape), "rows": rows}))
+    else:
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(list(columns))
+        for row in rows:
+            w.writerow(["" if v is None else v for v in row.values()])
+        sys.stdout.write(out.getvalue())
+    return 0
+
+
+def _cmd_explain(ns: argparse.Namespace) -> int:
+    from .calc import explain_for, report_for
+    from .engine import explainable
+
+    scenario = _load(ns.file, ns.set)
+    if not ns.key:
+        print("Explainable figures:\n  " + "\n  ".join(explainable()))
+        return 0
+    if ns.key not in explainable():
+        raise UsageError(f"no explanation for {ns.key!r}; run `infracalc explain FILE` to list "
+                         "the figures")
+    print(explain_for(scenario, ns.key, report_for(scenario)).text())
+    return 0
+
+
+def _cmd_validate(ns: argparse.Namespace) -> int:
+    from .scenario import ScenarioError, load
+
+    status = 0
+    for file in ns.files:
+        try:
+            load(file)
+            print(f"{file}: ok")
+        except ScenarioError as exc:
+            status = 2
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+    return status
+
+
+def _cmd_presets(ns: argparse.Namespace) -> int:
+    from .scenario.catalog import gpus, models
+    from .scenario.presets import presets
+
+    print("GPUs (gpu.preset):")
+    print(f"  {'key':16} {'name':36} {'memory':>8} {'TB/s':>6} {'BF16':>6} {'FP8':>6} "
+          f"{'W':>5} {'price':>8}")
+    for g in gpus().values():
+        fp8 = f"{g.tflops_fp8:g}" if g.tflops_fp8 else "-"
+        print(f"  {g.key:16} {g.name:36} {g.memory_gb:>6g}GB {g.bandwidth_tb_s:>6g} "
+              f"{g.tflops_bf16:>6g} {fp8:>6} {g.tdp_w:>5g} {fmt.usd(g.price_usd):>8}")
+    print("\nModels (model.preset):")
+    print(f"  {'key':16} {'name':26} {'params':>7} {'active':>7} {'layers':>6} {'kv':>4} "
+          f"{'hd':>4} {'bits':>5}")
+    for m in models().values():
+        print(f"  {m.key:16} {m.name:26} {m.total_params_b:>6g}B {m.active_params_b:>6g}B "
+              f"{m.layers:>6} {m.kv_heads:>4} {m.head_dim:>4} {m.weight_bits:>5g}")
+    print("\nScenarios (infracalc FILE):")
+    for p in presets().values():
+        print(f"  {p.key:26} {p.scenario.name}\n  {'':26} {p.path}")
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+_SWEEP_HIDDEN = {"throughput.memory_bound", "throughput.estimated_decode_tokens_per_s_per_gpu"}
+_DEFAULT_METRICS = ("fleet.gpus", "fleet.facility_power_mw", "fleet.annual_cost_usd",
+                    "fleet.cost_per_million_tokens_usd", "host.profit_usd_per_day",
+                    "host.break_even_days", "host.max_threads")
+
+
+def _load(file: str, settings: list[str]) -> Any:
+    from .calc import apply_settings
+    from .scenario import load
+
+    return apply_settings(load(file), settings)
+
+
+def _parse_vary(spec: str) -> tuple[str, np.ndarray]:
+    from .scenario import field
+    from .scenario.numbers import parse_number
+    from .scenario.validate import check_value
+
+    path, sep, rng = spec.partition("=")
+    parts = rng.split(":")
+    if not sep or len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] != "log"):
+        raise UsageError(f"--vary {spec!r}: expected SECTION.KEY=START:STOP:STEPS[:log]")
+    try:
+        f = field(path)
+    except KeyError as exc:
+        raise UsageError(f"--vary: {exc.args[0]}") from None
+    if not f.numeric:
+        raise UsageError(f"--vary {path}: only numeric keys can be varied ({path} is "
+                         f"{f.allowed()})")
+    try:
+        start, stop = parse_number(parts[0]), parse_number(parts[1])
+        steps = int(parts[2])
+    except ValueError as exc:
+        raise UsageError(f"--vary {spec!r}: {exc}") from None
+    if not 1 <= steps <= MAX_STEPS:
+        raise UsageError(f"--vary {path}: STEPS must be a whole number from 1 to {MAX_STEPS}")
+    if len(parts) == 4:
+        if start <= 0 or stop <= 0:
+            raise UsageError(f"--vary {path}: a log sweep needs START and STOP above 0")
+        values = np.geomspace(start, stop, steps)
+    else:
+        values = np.linspace(start, stop, steps)
+    if f.kind == "int":
+        values = np.unique(np.round(values))
+    for v in (values.min(), values.max()):
+        _, problem = check_value(f, int(v) if f.kind == "int" else float(v), "--vary")
+        if problem:
+            raise _ScenarioErrors([problem])
+    return path, values
+
+
+def _cell(x: Any) -> Any:
+    if isinstance(x, str):
+        return x
+    a = np.asarray(x)
+    if a.dtype == bool:
+        return bool(a)
+    v = float(a)
+    if not np.isfinite(v):
+        return None
+    return int(v) if v.is_integer() and abs(v) < 2**53 else v
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)
+
+
+def _table(report: dict[str, Any]) -> str:
+    from .engine import OUTPUTS
+
+    lines = [f"{report['name']}"]
+    titles = {"throughput": "Throughput", "fleet": "Fleet", "host": "Host"}
+    for section, title in titles.items():
+        lines.append(f"\n{title}")
+        for key, val in report[section].items():
+            o = OUTPUTS.get(f"{section}.{key}")
+            label = o.label if o else key
+            shown = fmt.value(val, o.unit if o else "", o.integer if o else False)
+            lines.append(f"  {label:36} {shown:>18}   {section}.{key}")
+    if report["warnings"]:
+        lines.append("\nWarnings")
+        lines += [f"  ! {w}" for w in report["warnings"]]
+    return "\n".join(lines)

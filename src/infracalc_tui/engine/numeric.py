@@ -1,0 +1,44 @@
+"""Arithmetic that never lets NaN or Infinity escape by accident.
+
+The engine marks an undefined figure (break-even that never comes, a price per
+minute with zero hours of use) as NaN internally; the report turns NaN into
+``null`` and a warning. These helpers make that explicit at each division.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Array = NDArray[np.float64]
+
+
+def arr(x: ArrayLike) -> Array:
+    """Float64 view of a scalar or array (0-d arrays stay 0-d)."""
+    return np.asarray(x, dtype=np.float64)
+
+
+def div(num: ArrayLike, den: ArrayLike) -> Array:
+    """num / den, NaN where den is 0 or the result is not finite."""
+    n, d = np.broadcast_arrays(arr(num), arr(den))
+    out = np.full(n.shape, np.nan)
+    ok = d != 0
+    np.divide(n, d, out=out, where=ok)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def where(cond: ArrayLike, a: ArrayLike, b: ArrayLike) -> Array:
+    return np.where(cond, arr(a), arr(b))
+
+
+def ceil_multiple(x: ArrayLike, m: ArrayLike) -> Array:
+    """Smallest multiple of m that is >= x (m >= 1). Tolerates float noise of 1e-9."""
+    q = arr(x) / arr(m)
+    return np.ceil(q - 1e-9) * arr(m)
+
+
+def to_python(x: ArrayLike) -> float | None:
+    """A finite Python float, or None for NaN/inf (the report's null)."""
+    v = float(np.asarray(x))
+    return v if np.isfinite(v) else None

@@ -1,0 +1,236 @@
+"""Every scenario key, declared once.
+
+Validation, the CLI's ``--set``, the TUI's input fields and the README's key
+table are all generated from :data:`FIELDS`, so a key's type, default, range,
+unit and help text cannot drift apart between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SCHEMA_VERSION = 1
+
+Kind = Literal["float", "int", "str", "choice", "preset"]
+
+# Groups in the order the TUI and README show them.
+SECTIONS: tuple[str, ...] = ("model", "gpu", "serving", "fleet", "facility", "host", "pricing")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One scenario key: what it means, its unit, and what values it accepts."""
+
+    section: str
+    key: str
+    kind: Kind
+    default: float | int | str | None
+    label: str
+    unit: str
+    help: str
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False  # True: the value must be strictly greater than lo
+    choices: tuple[str, ...] = ()
+    optional: bool = False  # may be absent; None means "derive it" (see help)
+    step: float | None = None  # TUI nudge step; None = a tenth of the value's magnitude
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("float", "int")
+
+    def allowed(self) -> str:
+        """The allowed values in words, for error messages and help."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.kind == "preset":
+            return "a preset name (see `infracalc presets`) or empty"
+        if self.kind == "str":
+            return "text"
+        what = "a whole number" if self.kind == "int" else "a number"
+        lo = _fmt_bound(self.lo)
+        hi = _fmt_bound(self.hi)
+        if self.lo_open:
+            return f"{what} greater than {lo} and at most {hi}"
+        return f"{what} from {lo} to {hi}"
+
+
+def _fmt_bound(x: float | None) -> str:
+    if x is None:
+        return "?"
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
+        return f"{x:.0e}".replace("e+0", "e").replace("e+", "e")
+    return f"{x:g}"
+
+
+def _f(section: str, key: str, default, label: str, unit: str, help: str, lo=None, hi=None,
+       *, kind: Kind = "float", lo_open: bool = False, optional: bool = False,
+       step: float | None = None, choices: tuple[str, ...] = ()) -> Field:
+    return Field(section, key, kind, default, label, unit, help, lo, hi, lo_open, choices,
+                 optional, step)
+
+
+FIELDS: tuple[Field, ...] = (
+    # -- model ---------------------------------------------------------------------------
+    _f("model", "preset", "", "Model preset", "", "Catalog model whose published config fills "
+       "the keys below; a key you set yourself wins over the preset.", kind="preset"),
+    _f("model", "total_params_b", 70.6, "Total parameters", "billion",
+       "All weights, in billions. Sets the memory the weights take.", 0, 100_000, lo_open=True),
+    _f("model", "active_params_b", None, "Active parameters", "billion",
+       "Parameters used per token (mixture-of-experts: fewer than total). "
+       "Default: the total.", 0, 100_000, lo_open=True, optional=True),
+    _f("model", "layers", 80, "Layers", "", "Transformer layers (num_hidden_layers).",
+       1, 1000, kind="int", step=1),
+    _f("model", "kv_heads", 8, "KV heads", "", "Key/value heads (num_key_value_heads): "
+       "GQA/MQA aware, not the attention heads.", 1, 1024, kind="int", step=1),
+    _f("model", "head_dim", 128, "Head dimension", "", "Per-head dimension, read from the "
+       "model's config (never derived from hidden size / heads).", 1, 4096, kind="int", step=8),
+    _f("model", "weight_bits", 16, "Weight precision", "bits", "Bits per weight: 16 bf16/fp16, "
+       "8 fp8/int8, 4.5 ~ Q4_K_M, 4.25 MXFP4.", 1, 32, step=1),
+    _f("model", "kv_bits", 16, "KV-cache precision", "bits", "Bits per cached key/value.",
+       1, 32, step=1),
+    _f("model", "context_tokens", 8192, "Context per stream", "tokens",
+       "Longest sequence one stream may hold; memory is reserved for it.",
+       1, 10_000_000, kind="int"),
+    _f("model", "kv_bytes_per_token", None, "KV bytes per token (override)", "bytes",
+       "Overrides the KV formula when set (MLA, sliding windows, measured values).",
+       0, 1e9, lo_open=True, optional=True),
+    _f("model", "kv_values_per_token", None, "KV values per token (override)", "values",
+       "Cached values per token over all layers, for caches the standard formula misses "
+       "(DeepSeek MLA: layers x 576). Multiplied by kv_bits/8.", 0, 1e9, lo_open=True,
+       optional=True),
+    _f("model", "sliding_window_layers", 0, "Sliding-window layers", "",
+       "Layers that keep only the last sliding_window_tokens (gpt-oss: half).",
+       0, 1000, kind="int", step=1),
+    _f("model", "sliding_window_tokens", 0, "Sliding window", "tokens",
+       "Window of the sliding-window layers.", 0, 10_000_000, kind="int"),
+    # -- gpu -----------------------------------------------------------------------------
+    _f("gpu", "preset", "", "GPU preset", "", "Catalog GPU whose datasheet fills the keys below; "
+       "a key you set yourself wins over the preset.", kind="preset"),
+    _f("gpu", "memory_gb", 80, "GPU memory", "GB", "Memory of one GPU (1 GB = 1e9 bytes).",
+       0, 100_000, lo_open=True, step=8),
+    _f("gpu", "bandwidth_tb_s", 3.35, "Memory bandwidth", "TB/s",
+       "Peak memory bandwidth of one GPU (1e12 bytes/s).", 0, 1000, lo_open=True, step=0.1),
+    _f("gpu", "tflops", 989, "Dense TFLOPS", "TFLOPS", "Dense tensor TFLOPS of one GPU at the "
+       "precision in use (presets: FP8 when weight_bits is 8, else BF16).",
+       0, 1_000_000, lo_open=True),
+    _f("gpu", "tdp_w", 700, "Board power", "W", "One GPU's power at full load.", 0, 100_000,
+       step=25),
+    _f("gpu", "price_usd", 27_500, "GPU price", "$", "Purchase price of one GPU.", 0, 1e8),
+    _f("gpu", "rent_usd_per_hour", None, "Rental price", "$/GPU-h",
+       "Optional cloud price of one GPU-hour, to compare owning with renting.",
+       0, 10_000, optional=True, step=0.1),
+    # -- serving -------------------------------------------------------------------------
+    _f("serving", "throughput", "estimate", "Throughput source", "",
+       "\"estimate\": roofline model from the GPU and model; \"manual\": the figures below.",
+       kind="choice", choices=("estimate", "manual")),
+    _f("serving", "decode_tokens_per_s_per_gpu", 3000, "Decode tokens/s per GPU (manual)",
+       "tok/s", "Manual mode: aggregate output tokens/s of one GPU.", 0, 1e9, lo_open=True),
+    _f("serving", "prefill_tokens_per_s_per_gpu", None, "Prefill tokens/s per GPU (manual)",
+       "tok/s", "Manual mode: input tokens/s of one GPU. Default: estimated from compute.",
+       0, 1e10, lo_open=True, optional=True),
+    _f("serving", "mbu", None, "Bandwidth utilisation (MBU)", "fraction",
+       "Achieved fraction of peak memory bandwidth. Default: the GPU preset's, else 0.7.",
+       0, 1, lo_open=True, optional=True, step=0.05),
+    _f("serving", "mfu", None, "FLOPS utilisation (MFU)", "fraction",
+       "Achieved fraction of peak FLOPS. Default: the GPU preset's, else 0.4.",
+       0, 1, lo_open=True, optional=True, step=0.05),
+    _f("serving", "memory_utilization", 0.9, "Usable memory", "fraction",
+       "Fraction of GPU memory usable for weights + KV cache.", 0, 1, lo_open=True, step=0.05),
+    _f("serving", "tensor_parallel", 0, "GPUs per replica", "", "GPUs that hold one copy of the "
+       "model; 0 = the smallest power of two that fits.", 0, 4096, kind="int", step=1),
+    _f("serving", "min_tokens_per_s_per_stream", 10, "Minimum speed per stream", "tok/s",
+       "Output speed each user must see; caps the batch. 0 = no limit.", 0, 1e6, step=1),
+    _f("serving", "max_batch", 0, "Batch cap", "streams", "Most streams one replica serves at "
+       "once; 0 = no cap beyond memory and speed.", 0, 10_000_000, kind="int", step=1),
+    # -- fleet ---------------------------------------------------------------------------
+    _f("fleet", "users", 1_000_000_000, "Users", "users", "People using the service.",
+       1, 1e12),
+    _f("fleet", "queries_per_user_per_day", 10, "Queries per user per day", "queries",
+       "Average queries one user sends a day.", 0, 1e6, lo_open=True, step=1),
+    _f("fleet", "input_tokens_per_query", 1000, "Input tokens per query", "tokens",
+       "Prompt tokens per query, including the conversation so far.", 0, 1e8),
+    _f("fleet", "output_tokens_per_query", 500, "Output tokens per query", "tokens",
+       "Generated tokens per query.", 1, 1e8),
+    _f("fleet", "peak_to_average", 1.5, "Peak / average demand", "x",
+       "Peak-hour demand over the daily average.", 1, 100, step=0.1),
+    _f("fleet", "target_utilization", 0.7, "Target utilisation at peak", "fraction",
+       "Plan GPUs to be at most this busy at peak.", 0, 1, lo_open=True, step=0.05),
+    _f("fleet", "redundancy", 0.1, "Redundancy", "fraction",
+       "Extra capacity for failures and maintenance (0.1 = 10%).", 0, 10, step=0.05),
+    _f("fleet", "gpus_per_server", 8, "GPUs per server", "", "GPUs in one server.",
+       1, 1024, kind="int", step=1),
+    _f("fleet", "server_cost_usd", 100_000, "Server cost (without GPUs)", "$",
+       "Per server: everything except the GPUs (CPUs, RAM, network, chassis).", 0, 1e9),
+    _f("fleet", "server_power_w", 3000, "Server power (without GPUs)", "W",
+       "Per server: nameplate power of everything except the GPUs.", 0, 1e7, step=100),
+    _f("fleet", "price_per_million_tokens_usd", 0, "Price per 1M tokens", "$",
+       "Optional revenue per 1M tokens (input + output); 0 = no revenue figures.", 0, 1e6,
+       step=0.5),
+    # -- facility ------------------------------------------------------------------------
+    _f("facility", "pue", 1.2, "PUE", "x", "Power usage effectiveness: facility power / IT power.",
+       1, 5, step=0.05),
+    _f("facility", "electricity_usd_per_kwh", 0.08, "Electricity price", "$/kWh",
+       "Price the data centre pays per kWh.", 0, 10, step=0.01),
+    _f("facility", "power_load_factor", 0.7, "Power load factor", "fraction",
+       "Average draw / nameplate power.", 0, 1, lo_open=True, step=0.05),
+    _f("facility", "lifespan_years", 4, "Hardware lifespan", "years",
+       "Years over which the capex is recovered.", 0, 50, lo_open=True, step=0.5),
+    _f("facility", "discount_rate", 0.0, "Discount rate", "fraction/yr",
+       "Cost of capital; 0 = straight-line depreciation.", 0, 1, step=0.01),
+    _f("facility", "opex_pct_of_capex_per_year", 0.0, "Other opex", "fraction of capex/yr",
+       "Maintenance, staff, colocation per year as a share of capex (0.05 = 5%).", 0, 10,
+       step=0.01),
+    # -- host ----------------------------------------------------------------------------
+    _f("host", "gpu_count", 2, "GPUs in the host", "", "GPUs in your machine.", 1, 1024,
+       kind="int", step=1),
+    _f("host", "multi_gpu", "layer_split", "Multi-GPU mode", "",
+       "\"layer_split\" (llama.cpp: GPUs take turns; memory adds, speed does not) or "
+       "\"tensor_parallel\" (vLLM: bandwidth and FLOPS add).",
+       kind="choice", choices=("layer_split", "tensor_parallel")),
+    _f("host", "cpu_usd", 500, "CPU cost", "$", "CPU purchase price.", 0, 1e8, step=50),
+    _f("host", "ram_usd", 300, "RAM cost", "$", "System memory purchase price.", 0, 1e8, step=50),
+    _f("host", "other_usd", 800, "Other hardware", "$", "Board, PSU, case, storage ...",
+       0, 1e8, step=50),
+    _f("host", "system_power_w", 200, "System power under load", "W",
+       "Everything but the GPUs, under load.", 0, 1e6, step=10),
+    _f("host", "idle_power_w", 100, "Idle power", "W",
+       "Whole machine when no one is using it.", 0, 1e6, step=10),
+    _f("host", "lifespan_years", 3, "Host lifespan", "years",
+       "Years until the hardware is replaced.", 0, 50, lo_open=True, step=0.5),
+    _f("host", "electricity_usd_per_kwh", 0.15, "Electricity price", "$/kWh",
+       "Price you pay per kWh.", 0, 10, step=0.01),
+    _f("host", "other_opex_usd_per_month", 0, "Other running costs", "$/month",
+       "Internet, space, support ... per month.", 0, 1e9, step=10),
+    # -- pricing -------------------------------------------------------------------------
+    _f("pricing", "charge_per_minute_usd", 0.02, "Price per minute", "$/min",
+       "What you charge one user per minute of use.", 0, 10_000, step=0.005),
+    _f("pricing", "utilization_hours_per_day", 8, "Hours of use per day", "h/day",
+       "Hours a day the host is busy serving.", 0, 24, step=1),
+    _f("pricing", "concurrent_threads", 2, "Concurrent threads", "streams",
+       "Streams served at the same time, each billed per minute.", 1, 1_000_000,
+       kind="int", step=1),
+)
+
+BY_PATH: dict[str, Field] = {f.path: f for f in FIELDS}
+
+
+def field(path: str) -> Field:
+    """The field at a dotted path, or KeyError with the known keys of its section."""
+    try:
+        return BY_PATH[path]
+    except KeyError:
+        section = path.split(".", 1)[0]
+        known = [f.key for f in FIELDS if f.section == section]
+        if known:
+            raise KeyError(f"unknown key {path!r}; [{section}] has: {', '.join(known)}") from None
+        raise KeyError(f"unknown key {path!r}; sections are: {', '.join(SECTIONS)}") from None
+
+
+def section_fields(section: str) -> tuple[Field, ...]:
+    return tuple(f for f in FIELDS if f.section == section)
