@@ -169,7 +169,7 @@ def _cmd_sweep(ns: argparse.Namespace) -> int:
     for i, (path, a) in enumerate(axes):
         values[path] = a.reshape([-1 if j == i else 1 for j in range(len(axes))])
     raw = evaluate(values)
-    available = sorted(k for k in raw if k not in _SWEEP_HIDDEN) + ["throughput.bound"]
+    available = [*sorted(k for k in raw if k not in _SWEEP_HIDDEN), "throughput.bound"]
     metrics = ns.metric or list(_DEFAULT_METRICS)
     for m in metrics:
         if m not in available:

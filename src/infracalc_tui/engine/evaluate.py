@@ -22,6 +22,7 @@ from .throughput import (
     kv_bytes_per_token,
     largest_batch_at_speed,
     step_times,
+    streams_in_memory,
     weights_bytes,
 )
 
@@ -77,8 +78,7 @@ def throughput(v: Values) -> dict[str, Array]:
     step_kw = dict(weights=w, active_fraction=a / n, kv=kv, avg_tokens=avg_tokens,
                    eff_bandwidth=tp * bw * mbu, eff_flops=tp * flops * mfu, active_params=a)
 
-    b_mem = np.clip(np.floor(div(tp * usable - w, ctx * kv)), 0.0, BATCH_CAP)
-    b_mem = np.where(np.isfinite(b_mem), b_mem, 0.0)
+    b_mem = streams_in_memory(tp * usable - w, ctx, kv)
     b_speed = largest_batch_at_speed(v("serving.min_tokens_per_s_per_stream"), BATCH_CAP,
                                      **step_kw)
     b_cap = np.where(v("serving.max_batch") > 0, v("serving.max_batch"), BATCH_CAP)
@@ -204,8 +204,7 @@ def host_capacity(v: Values) -> dict[str, Array]:
         stream = 1.0 / np.maximum(t_mem, t_cmp)
     available = g * v("gpu.memory_gb") * 1e9 * v("serving.memory_utilization")
     required = w + c * ctx * kv
-    threads_mem = np.clip(np.floor(div(available - w, ctx * kv)), 0.0, BATCH_CAP)
-    threads_mem = np.where(np.isfinite(threads_mem), threads_mem, 0.0)
+    threads_mem = streams_in_memory(available - w, ctx, kv)
     threads_speed = largest_batch_at_speed(v("serving.min_tokens_per_s_per_stream"),
                                            BATCH_CAP, **step_kw)
     return {

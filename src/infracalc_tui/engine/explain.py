@@ -82,7 +82,7 @@ def _kv(ns: Namespace) -> str:
         return "model_kv_bytes_per_token"
     if (ns["kv_values_per_token"] or 0) > 0:
         return "kv_values_per_token * kv_bits / 8"
-    if ns["sliding_window_layers"] > 0:
+    if ns["sliding_window_layers"] > 0 and ns["sliding_window_tokens"] > 0:
         return ("2 * (layers - sliding_window_layers + sliding_window_layers * "
                 "min(1, sliding_window_tokens / context_tokens)) * kv_heads * head_dim * "
                 "kv_bits / 8")
@@ -104,8 +104,13 @@ def _host_gpus(ns: Namespace) -> str:
     return "gpu_count * " if ns["multi_gpu"] == "tensor_parallel" else ""
 
 
+def _straight_line(ns: Namespace) -> bool:
+    """Rates this small change the annuity by < 1e-9: show the straight-line formula."""
+    return not ns["discount_rate"] * ns["facility_lifespan_years"] >= 1e-9
+
+
 def _annual_capex(ns: Namespace) -> str:
-    if ns["discount_rate"] == 0:
+    if _straight_line(ns):
         return "capex_usd / facility_lifespan_years"
     return ("capex_usd * discount_rate * (1 + discount_rate) ** facility_lifespan_years / "
             "((1 + discount_rate) ** facility_lifespan_years - 1)")
@@ -140,8 +145,8 @@ FORMULAS: dict[str, Formula] = {
     "throughput.step_time_compute_ms": Formula(
         "2 * active_params_b * 1e9 * batch / (throughput_tensor_parallel * tflops * 1e12 * mfu)"
         " * 1e3", SRC_FLOPS),
-    "throughput.step_time_ms": Formula("max(step_time_memory_ms, step_time_compute_ms)",
-                                       SRC_ROOFLINE),
+    "throughput.step_time_ms": Formula(
+        "max(throughput_step_time_memory_ms, throughput_step_time_compute_ms)", SRC_ROOFLINE),
     "throughput.decode_tokens_per_s_per_stream": Formula(
         lambda ns: ("serving_decode_tokens_per_s_per_gpu * throughput_tensor_parallel / batch"
                     if _manual(ns) else "1000 / step_time_ms"), SRC_ROOFLINE),
@@ -154,7 +159,8 @@ FORMULAS: dict[str, Formula] = {
                     else "tflops * 1e12 * mfu / (2 * active_params_b * 1e9)"), SRC_FLOPS),
     "throughput.bound": Formula(
         lambda ns: ("'manual'" if _manual(ns) else
-                    "'memory' if step_time_memory_ms >= step_time_compute_ms else 'compute'"),
+                    "'memory' if throughput_step_time_memory_ms >= throughput_step_time_compute_ms "
+                    "else 'compute'"),
         SRC_ROOFLINE),
     "fleet.queries_per_day": Formula("users * queries_per_user_per_day", SRC_FLEET),
     "fleet.gpu_seconds_per_query": Formula(
@@ -174,7 +180,7 @@ FORMULAS: dict[str, Formula] = {
                                          SRC_FLEET, "fleet average, idle headroom included"),
     "fleet.capex_usd": Formula("gpus * price_usd + servers * server_cost_usd", SRC_FLEET),
     "fleet.capital_recovery_factor": Formula(
-        lambda ns: ("1 / facility_lifespan_years" if ns["discount_rate"] == 0 else
+        lambda ns: ("1 / facility_lifespan_years" if _straight_line(ns) else
                     "discount_rate * (1 + discount_rate) ** facility_lifespan_years / "
                     "((1 + discount_rate) ** facility_lifespan_years - 1)"), SRC_CRF),
     "fleet.annual_capex_usd": Formula(_annual_capex, SRC_CRF,

@@ -16,6 +16,7 @@ def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> Array:
     """
     r, n = np.broadcast_arrays(arr(rate), arr(years))
     safe_r = np.where(r > 0, r, 1.0)
-    growth = np.power(1.0 + safe_r, n)
-    annuity = safe_r * growth / (growth - 1.0)
-    return np.where(r > 0, annuity, 1.0 / n)
+    log_growth = n * np.log1p(safe_r)  # expm1/log1p stay exact for tiny rates
+    annuity = safe_r * np.exp(log_growth) / np.expm1(log_growth)
+    # below r·n = 1e-9 the annuity equals 1/n to 9 digits, and denormal rates lose precision
+    return np.where(r * n >= 1e-9, annuity, 1.0 / n)

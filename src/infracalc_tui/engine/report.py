@@ -68,7 +68,7 @@ def _plain(path: str, value: Any) -> Any:
     number = to_python(a)
     out = OUTPUTS.get(path)
     if number is not None and out is not None and out.integer:
-        return int(round(number))
+        return round(number)
     return number
 
 

@@ -37,13 +37,14 @@ def kv_bytes_per_token(
 ) -> Array:
     """KV-cache bytes per token held, GQA aware.
 
-    Standard: 2·layers·kv_heads·head_dim·kv_bits/8. Sliding-window layers hold at
+    Standard: 2·layers·kv_heads·head_dim·kv_bits/8. Sliding-window layers (window > 0) hold at
     most their window, so over a full context they cost window/context of a full
     layer. ``kv_values_per_token`` (MLA: one compressed vector per layer, no
     factor 2) and ``kv_bytes_override`` replace the formula when positive.
     """
     layers, swl = arr(layers), np.minimum(arr(sliding_window_layers), arr(layers))
-    window_share = np.minimum(1.0, div(arr(sliding_window_tokens), arr(context_tokens)))
+    window = arr(sliding_window_tokens)
+    window_share = np.where(window > 0, np.minimum(1.0, div(window, arr(context_tokens))), 1.0)
     window_share = np.where(np.isfinite(window_share), window_share, 1.0)
     effective_layers = layers - swl + swl * window_share
     standard = 2.0 * effective_layers * arr(kv_heads) * arr(head_dim) * arr(kv_bits) / 8.0
@@ -98,3 +99,13 @@ def largest_batch_at_speed(min_speed: ArrayLike, upper: ArrayLike, **step_kw: Ar
         lo = np.where(active & ok, mid, lo)
         hi = np.where(active & ~ok, mid - 1.0, hi)
     return lo
+
+
+def streams_in_memory(free_bytes: ArrayLike, context_tokens: ArrayLike, kv: ArrayLike) -> Array:
+    """How many full-context streams fit in ``free_bytes`` (0 if none; capped at BATCH_CAP)."""
+    per_stream = arr(context_tokens) * arr(kv)
+    free = arr(free_bytes)
+    n = np.floor(div(free, per_stream))
+    n = np.where(per_stream > 0, n, np.where(free >= 0, BATCH_CAP, 0.0))
+    n = np.where(np.isfinite(n), n, 0.0)
+    return np.clip(n, 0.0, BATCH_CAP)

@@ -32,9 +32,8 @@ def check_value(f: Field, value: Any, source: str = "", line: int | None = None
         return bad(f"expected {f.allowed()}")
     if isinstance(value, float) and not math.isfinite(value):
         return bad(f"must be a finite number: {f.allowed()}")
-    if f.kind == "int":
-        if isinstance(value, float) and not value.is_integer():
-            return bad(f"must be {f.allowed()}")
+    if f.kind == "int" and isinstance(value, float) and not value.is_integer():
+        return bad(f"must be {f.allowed()}")
     num = float(value)
     lo_ok = f.lo is None or (num > f.lo if f.lo_open else num >= f.lo)
     hi_ok = f.hi is None or num <= f.hi

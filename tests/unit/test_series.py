@@ -1,0 +1,94 @@
+"""Chart series and grids: shapes, hand values, and agreement with the scalar engine."""
+
+import numpy as np
+from pytest import approx
+
+from infracalc_tui.calc import report_for
+from infracalc_tui.engine.series import (
+    compare_hosts,
+    fleet_cost_breakdown,
+    fleet_cost_vs_utilization,
+    fleet_users_sweep,
+    host_cost_breakdown,
+    price_frontier,
+    profit_grid_price_hours,
+    profit_grid_threads_hours,
+    profit_projection,
+)
+from infracalc_tui.scenario.catalog import gpus
+from infracalc_tui.scenario.presets import presets
+
+HOST = presets()["llama70b-own-hardware"].scenario
+FLEET = presets()["gpt4o-1b-users"].scenario
+
+
+def test_projection_by_hand() -> None:
+    p = profit_projection(HOST.values, cycles=2)
+    margin = 19.2 - 1.56  # revenue - electricity per day
+    assert len(p.months) == 2 * 36 + 1
+    assert p.profit[0] == -5200
+    assert p.profit[12] == approx(12 * 365 / 12 * margin - 5200)
+    # second purchase at month 36
+    assert p.cost[36] == approx(2 * 5200 + 1.56 * 36 * 365 / 12)
+    assert p.replacement_months == [36.0]
+    # 5200 / 17.64 = 294.8 days = 9.69 months -> month 10
+    assert p.break_even_month == 10
+
+
+def test_breakdowns_sum_to_one() -> None:
+    for b in (host_cost_breakdown(HOST.values), fleet_cost_breakdown(FLEET.values)):
+        assert b.shares.sum() == approx(1)
+    fleet = report_for(FLEET)["fleet"]
+    assert fleet_cost_breakdown(FLEET.values).amounts.sum() == approx(fleet["annual_cost_usd"])
+
+
+def test_price_frontier_by_hand() -> None:
+    f = price_frontier(HOST.values)
+    assert list(f.hours) == list(range(1, 25))
+    dep = 5200 / (3 * 365)
+    for h, price in zip(f.hours, f.min_price, strict=True):
+        elec = (1.1 * h + 0.1 * (24 - h)) * 0.15
+        assert price == approx((elec + dep) / (60 * h * 2))
+
+
+def test_profit_grids_match_scalar_engine() -> None:
+    g = profit_grid_threads_hours(HOST.values)
+    assert g.z.shape == (len(g.y), len(g.x))
+    for i in (0, 3, len(g.y) - 1):
+        for j in (0, 7, 23):
+            s = HOST.with_value("pricing.concurrent_threads", int(g.y[i])).with_value(
+                "pricing.utilization_hours_per_day", float(g.x[j]))
+            assert g.z[i, j] == approx(report_for(s)["host"]["profit_usd_per_day"])
+    i, j = g.best
+    assert g.z[i, j] == g.z.max()
+    # the boundary is where profit crosses zero
+    for j, need in enumerate(g.boundary):
+        above = g.y >= need - 1e-9
+        assert np.all(g.z[above, j] >= -1e-9) and np.all(g.z[~above, j] < 1e-9)
+
+    p = profit_grid_price_hours(HOST.values)
+    assert np.allclose(p.boundary, price_frontier(HOST.values).min_price)
+
+
+def test_fleet_sweeps() -> None:
+    s = fleet_users_sweep(FLEET.values, np.array([1e6, 1e9]))
+    one = report_for(FLEET)["fleet"]
+    assert s.gpus[1] == one["gpus"]
+    assert s.facility_mw[1] == approx(one["facility_power_mw"])
+    _u, cost = fleet_cost_vs_utilization(FLEET.values, np.array([0.7, 0.35]))
+    assert cost[0] == approx(one["cost_per_million_tokens_usd"])
+    assert cost[1] > cost[0]
+
+
+def test_compare_hosts_matches_scalar() -> None:
+    wb = HOST.values["model.weight_bits"]
+    configs = [(k, gpus()[k].scenario_values(wb), n)
+               for k, n in (("rtx-4090", 2), ("rtx-3090", 2), ("h100-pcie", 1))]
+    c = compare_hosts(HOST.values, configs)
+    for idx, (key, _, n) in enumerate(configs):
+        s = HOST.with_preset("gpu", key).with_value("host.gpu_count", n)
+        h = report_for(s)["host"]
+        assert c.profit_per_day[idx] == approx(h["profit_usd_per_day"])
+        assert c.max_threads[idx] == h["max_threads"]
+        assert c.tokens_per_s_per_stream[idx] == approx(h["decode_tokens_per_s_per_stream"])
+        assert bool(c.fits_in_memory[idx]) == h["fits_in_memory"]

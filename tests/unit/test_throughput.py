@@ -1,0 +1,141 @@
+"""Roofline throughput against hand-computed values."""
+
+import numpy as np
+import pytest
+from pytest import approx
+
+from infracalc_tui.engine.throughput import (
+    auto_tensor_parallel,
+    kv_bytes_per_token,
+    largest_batch_at_speed,
+    step_times,
+)
+
+from .helpers import report
+
+
+def test_kv_bytes_standard_gqa() -> None:
+    # Llama 3 70B: 2 x 80 layers x 8 KV heads x 128 x 2 bytes = 327,680 B/token
+    assert float(kv_bytes_per_token(80, 8, 128, 16)) == 327_680
+
+
+def test_kv_bytes_mla_has_no_factor_two() -> None:
+    # DeepSeek-V3: 61 layers x 576 values x 2 bytes = 70,272 B/token
+    assert float(kv_bytes_per_token(61, 128, 128, 16, kv_values_per_token=61 * 576)) == 70_272
+
+
+def test_kv_bytes_sliding_window() -> None:
+    # gpt-oss-120b: 36 layers, 18 of them windowed to 128 tokens; context 8192.
+    # effective layers = 18 + 18 x 128/8192 = 18.28125; x 2 x 8 x 64 x 2 bytes
+    expected = 2 * (18 + 18 * 128 / 8192) * 8 * 64 * 2
+    got = kv_bytes_per_token(36, 8, 64, 16, 8192, sliding_window_layers=18,
+                             sliding_window_tokens=128)
+    assert float(got) == approx(expected)
+    # a window of 0 means no window at all
+    assert float(kv_bytes_per_token(36, 8, 64, 16, 8192, 18, 0)) == 2 * 36 * 8 * 64 * 2
+
+
+def test_kv_override_wins() -> None:
+    assert float(kv_bytes_per_token(80, 8, 128, 16, kv_values_per_token=5,
+                                     kv_bytes_override=1234)) == 1234
+
+
+def test_auto_tensor_parallel_is_smallest_power_of_two() -> None:
+    # (140 GB + 2 GB) / 72 GB = 1.97 -> 2; (150 + 2) / 72 = 2.1 -> 4
+    assert float(auto_tensor_parallel(140e9, 2e9 / 4096, 4096, 72e9)) == 2
+    assert float(auto_tensor_parallel(150e9, 2e9 / 4096, 4096, 72e9)) == 4
+    assert float(auto_tensor_parallel(1e9, 1, 1, 72e9)) == 1
+
+
+def test_moe_reads_more_experts_as_batch_grows() -> None:
+    # N = 40B, A = 10B -> a batch of B touches W x (1 - 0.75^B)
+    w = 80e9
+    t1, _ = step_times(1, w, 0.25, 0, 0, 1e12, 1e15, 10e9)
+    t2, _ = step_times(2, w, 0.25, 0, 0, 1e12, 1e15, 10e9)
+    assert float(t1) == approx(w * 0.25 / 1e12)
+    assert float(t2) == approx(w * (1 - 0.75**2) / 1e12)
+
+
+def test_round_scenario_throughput() -> None:
+    t = report()["throughput"]
+    w = 10e9 * 16 / 8  # 20 GB of weights
+    kv = 2 * 40 * 8 * 128 * 2  # 163,840 B/token
+    assert t["weights_gb"] == approx(20)
+    assert t["kv_bytes_per_token"] == kv
+    assert t["tensor_parallel"] == 1  # (20e9 + 4096 x 163840) / 72e9 = 0.29
+    # memory: floor((72e9 - 20e9) / (4096 x 163840)) = floor(77.49) = 77
+    assert t["batch_memory_limit"] == 77
+    # t(B) = (20e9 + B x 1250 x 163840) / (2e12 x 0.5) > compute 2 x 10e9 x B / 5e14;
+    # speed >= 10 tok/s -> 0.02 + B x 2.048e-4 <= 0.1 -> B <= 390.6
+    assert t["batch_speed_limit"] == 390
+    assert t["batch"] == 77
+    step = (w + 77 * 1250 * kv) / (2e12 * 0.5)
+    assert t["step_time_ms"] == approx(step * 1e3)
+    assert t["decode_tokens_per_s_per_stream"] == approx(1 / step)
+    assert t["decode_tokens_per_s_per_gpu"] == approx(77 / step)
+    assert t["prefill_tokens_per_s_per_gpu"] == approx(1000e12 * 0.5 / (2 * 10e9))
+    assert t["bound"] == "memory"
+
+
+def test_compute_bound_when_flops_are_scarce() -> None:
+    # 1 TFLOPS at mfu 0.5: compute 2 x 10e9 x B / 5e11 = 0.04 B s, far above memory time
+    t = report(gpu__tflops=1, serving__min_tokens_per_s_per_stream=0)["throughput"]
+    assert t["bound"] == "compute"
+    assert t["step_time_compute_ms"] == approx(2 * 10e9 * t["batch"] / 5e11 * 1e3)
+
+
+def test_batch_cap_and_forced_single_stream() -> None:
+    assert report(serving__max_batch=5)["throughput"]["batch"] == 5
+    # 1 GB/s bandwidth: one stream takes 20 s per token -> below 10 tok/s, batch forced to 1
+    r = report(gpu__bandwidth_tb_s=0.001)
+    assert r["throughput"]["batch"] == 1
+    assert r["throughput"]["batch_speed_limit"] == 0
+    assert any("even a single stream" in w for w in r["warnings"])
+
+
+def test_model_that_does_not_fit_forces_batch_one_with_warning() -> None:
+    r = report(serving__tensor_parallel=1, model__total_params_b=100)  # 200 GB > 72 GB
+    assert r["throughput"]["batch"] == 1
+    assert r["throughput"]["batch_memory_limit"] == 0
+    assert any("do not fit" in w for w in r["warnings"])
+
+
+def test_manual_throughput_overrides_estimate() -> None:
+    t = report(serving__throughput="manual", serving__decode_tokens_per_s_per_gpu=3000,
+               serving__prefill_tokens_per_s_per_gpu=20000)["throughput"]
+    assert t["decode_tokens_per_s_per_gpu"] == 3000
+    assert t["prefill_tokens_per_s_per_gpu"] == 20000
+    assert t["decode_tokens_per_s_per_stream"] == approx(3000 * 1 / 77)
+    assert t["bound"] == "manual"
+
+
+def test_largest_batch_bisection_matches_linear_scan() -> None:
+    kw = dict(weights=20e9, active_fraction=1.0, kv=163840.0, avg_tokens=1250.0,
+              eff_bandwidth=1e12, eff_flops=5e14, active_params=10e9)
+    speeds = np.array([0.0, 1.0, 10.0, 30.0, 49.0, 50.0, 1000.0])
+    got = largest_batch_at_speed(speeds, 2000.0, **kw)
+    for s, b in zip(speeds, got, strict=True):
+        ok = [B for B in range(1, 2001)
+              if s <= 0 or 1 / max(*step_times(B, **kw)) >= s]
+        assert b == (max(ok) if ok else 0)
+
+
+@pytest.mark.parametrize(("gpu", "mlperf"), [("h100-sxm", 3066), ("h200", 3913),
+                                             ("mi300x", 2939)])
+def test_calibration_against_mlperf_llama2_70b_offline(gpu: str, mlperf: float) -> None:
+    """MLPerf Inference v4.1, Llama 2 70B offline: output tok/s per GPU (8-GPU systems).
+
+    The fleet counts prefill too, so output per GPU = output tokens / GPU-seconds per query.
+    FP8, ~300 input and ~290 output tokens per sample, TP 2. Within a factor 1.5.
+    """
+    from infracalc_tui.calc import report_for
+    from infracalc_tui.scenario import Scenario
+
+    s = Scenario("mlperf", "", {
+        "model.preset": "llama-2-70b", "gpu.preset": gpu, "model.weight_bits": 8,
+        "model.kv_bits": 8, "model.context_tokens": 2048, "serving.tensor_parallel": 2,
+        "fleet.input_tokens_per_query": 300, "fleet.output_tokens_per_query": 290,
+        "serving.min_tokens_per_s_per_stream": 5})
+    f = report_for(s)["fleet"]
+    per_gpu = 290 / f["gpu_seconds_per_query"]
+    assert mlperf / 1.5 < per_gpu < mlperf * 1.5
