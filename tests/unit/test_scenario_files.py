@@ -171,3 +171,11 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path: Path,
 def test_atomic_write_into_missing_folder_raises(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         atomic_write_text(tmp_path / "nope" / "plan.toml", "x")
+
+
+def test_readme_documents_every_key() -> None:
+    from infracalc_tui.scenario import FIELDS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for f in FIELDS:
+        assert f"`{f.key}`" in readme, f.path
