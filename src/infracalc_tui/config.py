@@ -1,0 +1,70 @@
+"""The user's settings (a TOML file in the user config folder) and where files go.
+
+A corrupt or unreadable config never stops the app: it gives a warning and defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+from platformdirs import user_config_dir, user_data_dir, user_state_dir
+
+from .atomicio import atomic_write_text
+
+APP = "infracalc"
+DEFAULT_THEME = "infracalc-midnight"
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("INFRACALC_CONFIG_DIR") or user_config_dir(APP)) / "config.toml"
+
+
+def scenarios_dir() -> Path:
+    """The user's own scenarios folder (created on first save)."""
+    return Path(os.environ.get("INFRACALC_DATA_DIR") or user_data_dir(APP)) / "scenarios"
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("INFRACALC_STATE_DIR") or user_state_dir(APP))
+
+
+@dataclass
+class Config:
+    theme: str = DEFAULT_THEME
+    cursor_blink: bool = True
+
+
+def load_config(path: Path | None = None) -> tuple[Config, str | None]:
+    """The config and a warning (None when all is well)."""
+    p = path or config_path()
+    if not p.exists():
+        return Config(), None
+    try:
+        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return Config(), f"{p}: unreadable config, using defaults ({exc})"
+    config = Config()
+    problems = []
+    theme = doc.get("theme", config.theme)
+    if isinstance(theme, str) and theme:
+        config.theme = theme
+    else:
+        problems.append("theme must be text")
+    blink = doc.get("cursor_blink", config.cursor_blink)
+    if isinstance(blink, bool):
+        config.cursor_blink = blink
+    else:
+        problems.append("cursor_blink must be true or false")
+    return config, (f"{p}: {'; '.join(problems)}; using defaults for those" if problems
+                    else None)
+
+
+def save_config(config: Config, path: Path | None = None) -> None:
+    p = path or config_path()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(p, tomli_w.dumps({"theme": config.theme,
+                                        "cursor_blink": config.cursor_blink}))

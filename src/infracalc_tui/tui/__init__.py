@@ -1,0 +1,1 @@
+"""The Textual app. It only calls the engine; it never computes a figure itself."""

@@ -1,0 +1,506 @@
+"""The infracalc app: inputs on the left, Fleet / Host / Compare results on the right.
+
+Data flows one way: the app holds the Scenario; an edit makes a new Scenario; the engine
+turns it into a report and chart series; widgets only display them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from ..calc import explain_for, parse_field_text, report_for
+from ..config import Config, load_config, save_config, scenarios_dir
+from ..engine import series
+from ..formatting import plain_number, usd
+from ..formatting import value as fmt_value
+from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
+from ..scenario.catalog import gpus
+from ..scenario.presets import presets
+from ..scenario.presets import scenarios_dir as shipped_scenarios
+from .screens.dialogs import ConfirmScreen, ExplainScreen, HelpScreen, OpenScreen, SaveAsScreen
+from .themes import load_themes
+from .widgets.charts import (
+    Bars,
+    CostVsUtilizationChart,
+    FleetUsersChart,
+    FrontierChart,
+    Heatmap,
+    ProjectionChart,
+)
+from .widgets.figures import (
+    FLEET_HEADLINES,
+    HOST_HEADLINES,
+    ExplainRequested,
+    FiguresTable,
+    Warnings,
+)
+from .widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
+
+NARROW = 100  # below this many columns, inputs and results take turns (F2)
+
+
+class InfracalcApp(App[int]):
+    CSS_PATH = "app.tcss"
+    AUTO_FOCUS = None
+    TITLE = "infracalc"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", tooltip="All keys", id="help"),
+        Binding("f2", "toggle_inputs", "Inputs", tooltip="Show or hide the inputs pane",
+                id="toggle-inputs"),
+        Binding("f3", "show_tab('fleet')", "Fleet", id="tab-fleet"),
+        Binding("f4", "show_tab('host')", "Host", id="tab-host"),
+        Binding("f5", "show_tab('compare')", "Compare", id="tab-compare"),
+        Binding("f6", "animate", "Animate", tooltip="Step threads 1..max on the Host tab",
+                id="animate"),
+        Binding("f7", "add_config", "Add config", tooltip="Add a GPU configuration to Compare",
+                id="add-config"),
+        Binding("ctrl+e", "explain", "Explain", tooltip="Explain the selected figure",
+                id="explain"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+o", "open", "Open", id="open"),
+        Binding("ctrl+n", "new", "New", id="new"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    def __init__(self, scenario: Scenario, path: Path | None = None,
+                 config: Config | None = None, config_warning: str | None = None) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.saved = scenario
+        self.path = path
+        self.report: dict[str, Any] = report_for(scenario)
+        self.errors: dict[str, str] = {}
+        self.config, self._config_warning = (config, config_warning) if config else \
+            load_config()
+        self._stale: set[str] = {"fleet", "host", "compare"}
+        self._animation: Any = None
+        self._animate_threads: int | None = None
+        wb = scenario.values["model.weight_bits"]
+        self.configs: list[tuple[str, dict[str, Any], int]] = [
+            (key, gpus()[key].scenario_values(wb), n)
+            for key, n in (("rtx-4090", 2), ("rtx-5090", 2), ("rtx-3090", 2), ("h100-pcie", 1),
+                           ("m3-ultra", 1))]
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield InputsPane(self.scenario.values, id="inputs")
+            with Vertical(id="results"), TabbedContent(initial=self.scenario.focus or "fleet",
+                                                       id="tabs"):
+                with TabPane("Fleet", id="fleet"):
+                    with Horizontal(classes="top"):
+                        yield FiguresTable(FLEET_HEADLINES, id="fleet-figures")
+                        yield Warnings(id="fleet-warnings", classes="warnings")
+                    with Grid(classes="charts"):
+                        yield FleetUsersChart(id="fleet-users")
+                        yield Bars(id="fleet-breakdown")
+                        yield CostVsUtilizationChart(id="fleet-utilization")
+                with TabPane("Host", id="host"):
+                    with Horizontal(classes="top"):
+                        yield FiguresTable(HOST_HEADLINES, id="host-figures")
+                        yield Warnings(id="host-warnings", classes="warnings")
+                    with Grid(classes="charts"):
+                        yield ProjectionChart(id="host-projection")
+                        yield Bars(id="host-breakdown")
+                        yield FrontierChart(id="host-frontier")
+                        yield Heatmap(id="host-heatmap")
+                        yield Heatmap(id="host-price-heatmap")
+                with TabPane("Compare", id="compare"):
+                    yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+                    yield Bars(id="compare-chart")
+        yield Static("", id="field-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        themes, warnings = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        for warning in [*warnings, self._config_warning]:
+            if warning:
+                self.notify(warning, severity="warning", timeout=8)
+        table = self.query_one("#compare-table", DataTable)
+        for col in ("Configuration", "Profit/day", "Break-even", "Max threads", "tok/s/stream",
+                    "Fits", "Hardware"):
+            table.add_column(col, key=col)
+        self._layout_for(self.size.width)
+        self._update_title()
+        self.show_report()
+        self.query_one(f"#{self._active_tab() if self._active_tab() != 'compare' else 'host'}"
+                       "-figures", FiguresTable).focus()
+        self.call_after_refresh(self.set_help, None)
+
+    def _layout_for(self, width: int) -> None:
+        self.screen.set_class(width < NARROW, "narrow")
+
+    def on_resize(self, event: Any) -> None:
+        self._layout_for(event.size.width)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    @on(FieldFocused)
+    def _focused(self, event: FieldFocused) -> None:
+        self.set_help(event.path)
+
+    def set_help(self, path: str | None) -> None:
+        bar = self.query_one("#field-help", Static)
+        if path is None:
+            bar.update("Tab moves between fields; ↑/↓ nudge a number (shift ×10); F1 help.")
+            return
+        f = BY_PATH[path]
+        default = "derived" if f.default is None else (
+            plain_number(float(f.default)) if f.numeric else repr(f.default))
+        text = f"{f.label}{f' [{f.unit}]' if f.unit else ''}: {f.help} " \
+               f"Default {default}; {f.allowed()}. ({path})"
+        if path in self.errors:
+            text = f"✗ {self.errors[path]}\n{text}"
+        bar.update(text)
+        bar.set_class(path in self.errors, "-error")
+
+    @on(FieldEdited)
+    def _edited(self, event: FieldEdited) -> None:
+        path, inputs = event.path, self.query_one(InputsPane)
+        try:
+            value = parse_field_text(path, event.text)
+            if value == self.scenario.values.get(path) and path not in self.errors:
+                return  # nothing changed (a widget echoing its value must not reset presets)
+            if value is None:
+                new = self.scenario.without(path)
+            elif path.endswith(".preset"):
+                new = self.scenario.with_preset(path.split(".")[0], value)
+            else:
+                new = self.scenario.with_value(path, value)
+            problems = new.problems()
+            if problems:
+                raise ScenarioError(problems)
+        except ScenarioError as exc:
+            self.errors[path] = "; ".join(p.message if p.key == path else str(p)
+                                          for p in exc.problems)
+            inputs.mark(path, self.errors[path])
+            self.set_help(path)
+            return
+        self.errors.pop(path, None)
+        inputs.mark(path, None)
+        self.scenario = new
+        inputs.show_values(new.values, skip=None if path.endswith(".preset") else path)
+        self.set_help(path)
+        self._update_title()
+        self.recompute()
+
+    # -- results --------------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        scenario = self.scenario
+        if self._animate_threads is not None:
+            scenario = scenario.with_value("pricing.concurrent_threads", self._animate_threads)
+        self.report = report_for(scenario)
+        self._shown_values = scenario.values
+        self._stale = {"fleet", "host", "compare"}
+        self.show_report()
+
+    def show_report(self) -> None:
+        r = self.report
+        self.query_one("#fleet-figures", FiguresTable).show(r)
+        self.query_one("#host-figures", FiguresTable).show(r)
+        self.query_one("#fleet-warnings", Warnings).show(r["warnings"], ("Fleet", "Model"))
+        self.query_one("#host-warnings", Warnings).show(r["warnings"], ("Host", "Model"))
+        self._refresh_charts()
+
+    def _active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active or "fleet"
+
+    def _refresh_charts(self) -> None:
+        tab = self._active_tab()
+        if tab not in self._stale:
+            return
+        self._stale.discard(tab)
+        values = getattr(self, "_shown_values", None) or self.scenario.values
+        if tab == "fleet":
+            self.query_one("#fleet-users", FleetUsersChart).set_data(
+                series.fleet_users_sweep(values))
+            self.query_one("#fleet-breakdown", Bars).show_breakdown(
+                series.fleet_cost_breakdown(values))
+            u, cost = series.fleet_cost_vs_utilization(values)
+            self.query_one("#fleet-utilization", CostVsUtilizationChart).set_data(
+                (u, cost, float(values["fleet.target_utilization"])))
+        elif tab == "host":
+            self.query_one("#host-projection", ProjectionChart).set_data(
+                series.profit_projection(values))
+            self.query_one("#host-breakdown", Bars).show_breakdown(
+                series.host_cost_breakdown(values))
+            self.query_one("#host-frontier", FrontierChart).set_data(
+                series.price_frontier(values))
+            self.query_one("#host-heatmap", Heatmap).set_grid(
+                series.profit_grid_threads_hours(values))
+            self.query_one("#host-price-heatmap", Heatmap).set_grid(
+                series.profit_grid_price_hours(values))
+        else:
+            self._show_compare(values)
+
+    def _show_compare(self, values: dict[str, Any]) -> None:
+        table = self.query_one("#compare-table", DataTable)
+        table.clear()
+        if not self.configs:
+            self.query_one("#compare-chart", Bars).show("Profit per day", [], [], "")
+            return
+        c = series.compare_hosts(values, self.configs)
+        names = [f"{n}x {gpus()[k].name}" for k, _, n in self.configs]
+        for i, name in enumerate(names):
+            be = c.break_even_days[i]
+            table.add_row(name, usd(float(c.profit_per_day[i])) + "/day",
+                          "never" if be != be else f"{be:,.0f} days",
+                          f"{c.max_threads[i]:,.0f}",
+                          fmt_value(float(c.tokens_per_s_per_stream[i]), "tok/s"),
+                          "yes" if c.fits_in_memory[i] else "no",
+                          usd(float(c.hardware_cost[i])), key=str(i))
+        short = [f"{n}x {k}" for k, _, n in self.configs]
+        self.query_one("#compare-chart", Bars).show(
+            "Profit per day by configuration", short, [float(x) for x in c.profit_per_day],
+            "/day")
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self._refresh_charts()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+        self.screen.remove_class("show-inputs")
+
+    def action_toggle_inputs(self) -> None:
+        if self.screen.has_class("narrow"):
+            self.screen.toggle_class("show-inputs")
+        else:
+            self.screen.toggle_class("hide-inputs")
+
+    def action_help(self) -> None:
+        lines = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys = binding.key.replace("ctrl+", "Ctrl+").upper() if binding.key.startswith("f") \
+                else binding.key.replace("ctrl+", "Ctrl+")
+            lines.append(f"  {keys:10} {binding.description:12} {binding.tooltip or ''}")
+        lines += ["", "  In a field:  ↑/↓ nudge a number, Shift+↑/↓ by 10 steps; type 1e9, 1B,",
+                  "               2.5k or $0.02; an empty optional field falls back to its",
+                  "               default. Tab / Shift+Tab move between fields.",
+                  "  On figures:  Enter or e explains the figure under the cursor.",
+                  "  Compare:     Delete removes the selected configuration.",
+                  "  Ctrl+P:      command palette (every action, and the theme picker)."]
+        self.push_screen(HelpScreen("\n".join(lines)))
+
+    def action_explain(self) -> None:
+        tab = self._active_tab()
+        if tab == "compare":
+            tab = "host"
+            self.action_show_tab("host")
+        table = self.query_one(f"#{tab}-figures", FiguresTable)
+        table.focus()
+        table.action_explain()
+
+    @on(ExplainRequested)
+    def _explain(self, event: ExplainRequested) -> None:
+        self.push_screen(ExplainScreen(explain_for(self.scenario, event.path)))
+
+    def action_animate(self) -> None:
+        if self._animation is not None:
+            self._stop_animation()
+            return
+        self.action_show_tab("host")
+        top = max(2, min(64, int(self.report["host"]["max_threads"] or 0) or
+                         2 * self.scenario.values["pricing.concurrent_threads"]))
+        steps = iter(range(1, top + 1))
+
+        def step() -> None:
+            n = next(steps, None)
+            if n is None:
+                self._stop_animation()
+                return
+            self._animate_threads = n
+            self.recompute()
+            self.notify(f"Animating: {n} thread(s)", timeout=0.4)
+
+        self._animation = self.set_interval(0.35, step)
+
+    def _stop_animation(self) -> None:
+        if self._animation is not None:
+            self._animation.stop()
+        self._animation = None
+        self._animate_threads = None
+        self.recompute()
+
+    def action_add_config(self) -> None:
+        entries = [(f"{spec.name} x{self.scenario.values['host.gpu_count']}", Path(key))
+                   for key, spec in gpus().items()]
+
+        def add(choice: Path | None) -> None:
+            if choice is None:
+                return
+            key = str(choice)
+            wb = self.scenario.values["model.weight_bits"]
+            self.configs.append((key, gpus()[key].scenario_values(wb),
+                                 int(self.scenario.values["host.gpu_count"])))
+            self._stale.add("compare")
+            self.action_show_tab("compare")
+            self._refresh_charts()
+
+        self.push_screen(OpenScreen("Add a GPU configuration (count = host GPUs)", entries,
+                                    allow_path=False), add)
+
+    def on_key(self, event: Any) -> None:
+        table = self.query_one("#compare-table", DataTable)
+        if event.key == "delete" and table.has_focus and self.configs:
+            del self.configs[min(table.cursor_row, len(self.configs) - 1)]
+            self._stale.add("compare")
+            self._refresh_charts()
+
+    # -- files ----------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return not self.scenario.same_values(self.saved)
+
+    def _update_title(self) -> None:
+        self.title = f"infracalc — {self.scenario.name}{' *' if self.dirty else ''}"
+        self.sub_title = str(self.path) if self.path else "not saved yet"
+
+    def action_save(self) -> None:
+        if self.path is None or _inside(self.path, shipped_scenarios()):
+            self.push_screen(SaveAsScreen(scenarios_dir(), _slug(self.scenario.name)),
+                             self._save_to)
+        else:
+            self._save_to(self.path)
+
+    def _save_to(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save(self.scenario, path)
+        except OSError as exc:
+            self.notify(f"Could not save to {path}: {exc.strerror or exc}. Nothing was lost; "
+                        "try another name or folder.", severity="error", timeout=10)
+            return
+        self.path, self.saved = path, self.scenario
+        self._update_title()
+        self.notify(f"Saved {path}")
+
+    def _entries(self, include_user: bool) -> list[tuple[str, Path]]:
+        entries = [(f"Preset: {p.scenario.name}", p.path) for p in presets().values()]
+        if include_user and scenarios_dir().is_dir():
+            entries += [(f"Mine: {p.stem}", p) for p in sorted(scenarios_dir().glob("*.toml"))]
+        return entries
+
+    def _guard(self, then: Any) -> None:
+        """Run ``then`` now, or after the user agrees to drop unsaved changes."""
+        if not self.dirty:
+            then()
+            return
+        self.push_screen(ConfirmScreen("You have unsaved changes. Discard them?", "Discard",
+                                       "Keep editing"),
+                         lambda ok: then() if ok else None)
+
+    def action_open(self) -> None:
+        self._guard(lambda: self.push_screen(
+            OpenScreen("Open a scenario", self._entries(True)), self._open))
+
+    def action_new(self) -> None:
+        self._guard(lambda: self.push_screen(
+            OpenScreen("New scenario from a preset", self._entries(False), allow_path=False),
+            lambda p: self._open(p, as_new=True)))
+
+    def _open(self, path: Path | None, as_new: bool = False) -> None:
+        if path is None:
+            return
+        try:
+            scenario = load(path)
+        except ScenarioError as exc:
+            self.notify("\n".join(str(p) for p in exc.problems[:5]), title="Cannot open",
+                        severity="error", timeout=10)
+            return
+        shipped = _inside(path, shipped_scenarios())
+        self.load_scenario(scenario, None if (as_new or shipped) else path)
+
+    def load_scenario(self, scenario: Scenario, path: Path | None) -> None:
+        self.scenario = self.saved = scenario
+        self.path = path
+        self.errors.clear()
+        inputs = self.query_one(InputsPane)
+        for f in BY_PATH:
+            inputs.mark(f, None)
+        inputs.show_values(scenario.values)
+        if scenario.focus:
+            self.query_one("#tabs", TabbedContent).active = scenario.focus
+        self._update_title()
+        self.recompute()
+
+    async def action_quit(self) -> None:
+        if not self.dirty:
+            self.exit(0)
+            return
+        self.push_screen(ConfirmScreen("You have unsaved changes. Quit without saving?",
+                                       "Quit", "Keep editing"),
+                         lambda ok: self.exit(0) if ok else None)
+
+    # -- theme and palette ----------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "config", None) is None or self.config.theme == theme:
+            return
+        self.config.theme = theme
+        with contextlib.suppress(OSError):
+            save_config(self.config)
+
+    def get_system_commands(self, screen: Screen[Any]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action in ("quit",):
+                continue
+            yield SystemCommand(f"{binding.description} ({binding.key})",
+                                binding.tooltip or binding.description,
+                                lambda a=binding.action: self.run_action(a))
+        for f in BY_PATH.values():
+            yield SystemCommand(f"Edit: {f.label} [{f.section}]", f.help,
+                                lambda path=f.path: self.focus_field(path))
+
+    def focus_field(self, path: str) -> None:
+        """Put the cursor in a field (showing the inputs pane if it is hidden)."""
+        if self.screen.has_class("narrow"):
+            self.screen.add_class("show-inputs")
+        self.screen.remove_class("hide-inputs")
+        widget = self.query_one(f"#{field_id(path)}")
+        widget.focus()
+        widget.scroll_visible()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def _slug(name: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in name).strip("-")
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out[:60] or "scenario"
+
+
+def run(scenario: Scenario, path: Path | None) -> int:
+    app = InfracalcApp(scenario, path)
+    result = app.run()
+    return int(result or 0)

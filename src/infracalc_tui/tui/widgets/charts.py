@@ -1,0 +1,182 @@
+"""Charts drawn with plotext inside the panel, plus a small heatmap that survives NO_COLOR.
+
+Each chart keeps the engine's series it was last given and draws only when shown;
+nothing here computes a figure.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from rich.text import Text
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from ... import formatting as fmt
+from ...engine.series import Breakdown, FleetSweep, Frontier, Grid, Projection
+
+
+class Chart(PlotextPlot):
+    """A plotext chart that redraws from its data when (and only when) it is rendered."""
+
+    data: Any = None
+
+    def set_data(self, data: Any) -> None:
+        self.data = data
+        self.refresh()
+
+    def render(self):  # type: ignore[no-untyped-def]
+        self.plt.clear_data()
+        self.plt.clear_figure()
+        try:
+            if self.data is not None and self.size.width > 10 and self.size.height > 4:
+                self.draw(self.plt, self.data)
+            return super().render()
+        except Exception as exc:  # plotext is fragile at odd sizes: a chart never kills the app
+            self.plt.clear_data()
+            self.plt.clear_figure()
+            return Text(f"(chart unavailable at this size: {type(exc).__name__})", style="dim")
+
+    def draw(self, plt: Any, data: Any) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class FleetUsersChart(Chart):
+    def draw(self, plt: Any, d: FleetSweep) -> None:
+        x = np.log10(d.users)
+        plt.title("GPUs and facility MW vs users (log10)")
+        plt.plot(x, np.log10(np.maximum(d.gpus, 1)), label="log10 GPUs", marker="braille")
+        plt.plot(x, np.log10(np.maximum(d.facility_mw, 1e-6)), label="log10 MW", marker="dot")
+        idx = int(np.argmin(np.abs(d.users - d.current_users)))
+        plt.scatter([math.log10(d.current_users)], [math.log10(max(d.gpus[idx], 1))],
+                    marker="●", label="you are here")
+        plt.xlabel("log10 users")
+
+
+class CostVsUtilizationChart(Chart):
+    def draw(self, plt: Any, d: tuple[np.ndarray, np.ndarray, float]) -> None:
+        u, cost, current = d
+        plt.title("$ per 1M tokens vs target utilisation")
+        plt.plot(u * 100, cost, marker="braille")
+        plt.scatter([current * 100], [float(np.interp(current, u, cost))], marker="●")
+        plt.xlabel("utilisation at peak (%)")
+
+
+class ProjectionChart(Chart):
+    def draw(self, plt: Any, d: Projection) -> None:
+        plt.title("Cumulative $ by month")
+        plt.plot(d.months, d.revenue, label="revenue", marker="dot")
+        plt.plot(d.months, d.cost, label="cost", marker="x")
+        profit_pos = np.where(d.profit >= 0, d.profit, np.nan)
+        profit_neg = np.where(d.profit < 0, d.profit, np.nan)
+        plt.plot(d.months, np.nan_to_num(profit_pos, nan=0.0), label="profit", marker="+")
+        if np.any(d.profit < 0):
+            plt.plot(d.months, np.nan_to_num(profit_neg, nan=0.0), label="loss", marker="-")
+        for m in d.replacement_months:
+            plt.vline(m)
+        if d.break_even_month is not None:
+            plt.vline(d.break_even_month)
+            plt.text(f"break-even m{d.break_even_month}", d.break_even_month, 0)
+        plt.xlabel("month (| replacement / break-even)")
+
+
+class FrontierChart(Chart):
+    def draw(self, plt: Any, d: Frontier) -> None:
+        plt.title("Minimum price per minute vs hours/day")
+        price = np.nan_to_num(d.min_price, nan=0.0)
+        plt.plot(d.hours, price, label="break-even price", marker="braille")
+        plt.scatter([d.current_hours], [d.current_price], marker="●", label="you")
+        plt.hline(d.current_price)
+        plt.xlabel("hours of use per day (above the line: profit)")
+
+
+class Bars(Static):
+    """Horizontal bars drawn as text: label, amount, share and a bar. Fits any width."""
+
+    def show(self, title: str, labels: list[str], amounts: list[float], suffix: str,
+             shares: list[float] | None = None) -> None:
+        self._rows = (title, labels, amounts, suffix, shares)
+        self.refresh(layout=True)
+
+    def show_breakdown(self, b: Breakdown) -> None:
+        self.show(f"Cost per {b.period}", b.labels, [float(a) for a in b.amounts],
+                  f"/{'yr' if b.period == 'year' else b.period}", [float(x) for x in b.shares])
+
+    def render(self) -> Text:
+        rows = getattr(self, "_rows", None)
+        out = Text()
+        if rows is None:
+            return out
+        title, labels, amounts, suffix, shares = rows
+        out.append(title + "\n", style="bold")
+        if not labels:
+            out.append("(nothing to show)", style="dim")
+            return out
+        name_w = min(max(len(x) for x in labels), max(8, self.size.width // 3))
+        texts = [fmt.usd(a) + suffix for a in amounts]
+        value_w = max(len(t) for t in texts)
+        pct_w = 5 if shares else 0
+        bar_w = max(1, self.size.width - name_w - value_w - pct_w - 4)
+        top = max((abs(a) for a in amounts), default=0.0) or 1.0
+        for i, (label, amount, text) in enumerate(zip(labels, amounts, texts, strict=True)):
+            out.append(label[:name_w].ljust(name_w) + " ")
+            out.append(text.rjust(value_w) + " ")
+            if shares:
+                share = shares[i]
+                out.append((f"{share * 100:3.0f}%" if math.isfinite(share) else "  - ").rjust(4)
+                           + " ")
+            n = round(abs(amount) / top * bar_w)
+            out.append(("█" if amount >= 0 else "▒") * n,
+                       style="green" if amount >= 0 else "red")
+            out.append("\n")
+        return out
+
+
+_SHADES = "░▒▓█"
+
+
+class Heatmap(Static):
+    """Profit/day over a grid as symbols: loss '·', profit ░▒▓█ by size, best ★, break-even _.
+
+    Readable without colour (NO_COLOR): the symbols carry the meaning, colour only helps.
+    """
+
+    grid: Grid | None = None
+
+    def set_grid(self, grid: Grid) -> None:
+        self.grid = grid
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        g = self.grid
+        if g is None:
+            return Text("")
+        width = max(1, self.size.width - 8)
+        height = max(1, self.size.height - 3)
+        cols = np.linspace(0, len(g.x) - 1, min(len(g.x), width)).round().astype(int)
+        rows = np.linspace(0, len(g.y) - 1, min(len(g.y), height)).round().astype(int)
+        z = g.z[np.ix_(rows, cols)]
+        top = max(float(np.max(z)), 1e-12)
+        bi, bj = g.best
+        out = Text()
+        out.append(f"profit/day over {g.y_label} x {g.x_label}; ★ best "
+                   f"{fmt.usd(float(g.z[bi, bj]))}/day at {g.y_label} {g.y[bi]:g}, "
+                   f"{g.x[bj]:g} h\n", style="bold")
+        for r in range(len(rows) - 1, -1, -1):
+            i = rows[r]
+            out.append(f"{g.y[i]:>6.3g} ", style="dim")
+            for c, j in enumerate(cols):
+                v = z[r, c]
+                above = z[r + 1, c] if r + 1 < len(rows) else v
+                if i == bi and j == bj:
+                    out.append("★", style="bold yellow")
+                elif v < 0:  # '_' marks the last loss cell below the break-even boundary
+                    out.append("_" if above >= 0 else "·", style="red")
+                else:
+                    out.append(_SHADES[min(3, int(v / top * 4))], style="green")
+            out.append("\n")
+        out.append(" " * 7 + f"{g.x[cols[0]]:g}h".ljust(max(1, len(cols) - 4)) +
+                   f"{g.x[cols[-1]]:g}h", style="dim")
+        return out

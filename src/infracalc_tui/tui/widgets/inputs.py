@@ -1,0 +1,176 @@
+"""The inputs pane: every scenario key, grouped, labelled in words with units."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from ... import formatting as fmt
+from ...scenario import FIELDS, SECTIONS, Field
+from ...scenario.catalog import gpus, models
+
+TITLES = {"model": "Model", "gpu": "GPU", "serving": "Serving", "fleet": "Fleet",
+          "facility": "Facility", "host": "Host", "pricing": "Pricing"}
+
+
+def field_id(path: str) -> str:
+    return "f-" + path.replace(".", "--").replace("_", "-")
+
+
+def show(f: Field, value: Any) -> str:
+    """A value as it appears in its field."""
+    if value is None:
+        return ""
+    if f.numeric:
+        return fmt.plain_number(float(value))
+    return str(value)
+
+
+def nudge_step(f: Field, value: float) -> float:
+    if f.step:
+        return f.step
+    if value == 0 or not math.isfinite(value):
+        return 1.0
+    return 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+
+
+class FieldEdited(Message):
+    """The user changed the text of a field (valid or not)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__()
+        self.path = path
+        self.text = text
+
+
+class FieldFocused(Message):
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+
+class FieldInput(Input):
+    """A number or text field; up/down nudge numbers (shift: x10)."""
+
+    BINDINGS = [
+        Binding("up", "nudge(1)", "Nudge +", show=False),
+        Binding("down", "nudge(-1)", "Nudge -", show=False),
+        Binding("shift+up", "nudge(10)", "Nudge +10x", show=False),
+        Binding("shift+down", "nudge(-10)", "Nudge -10x", show=False),
+    ]
+
+    def __init__(self, f: Field, value: Any) -> None:
+        super().__init__(show(f, value), id=field_id(f.path), compact=True,
+                         select_on_focus=False)
+        self.field = f
+        self._programmatic = False
+
+    def set_text(self, text: str) -> None:
+        """Show a value without it counting as an edit."""
+        if text != self.value:
+            self._programmatic = True
+            self.value = text
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._programmatic:
+            self._programmatic = False
+            return
+        self.post_message(FieldEdited(self.field.path, event.value))
+
+    def action_nudge(self, direction: int) -> None:
+        if not self.field.numeric:
+            return
+        from ...scenario.numbers import parse_number
+
+        try:
+            current = parse_number(self.value)
+        except ValueError:
+            self.app.bell()
+            return
+        step = nudge_step(self.field, current) * abs(direction)
+        new = current + math.copysign(step, direction)
+        lo, hi = self.field.lo, self.field.hi
+        if lo is not None:
+            new = max(new, lo)
+        if hi is not None:
+            new = min(new, hi)
+        new = round(new) if self.field.kind == "int" else float(f"{new:.10g}")
+        self.value = fmt.plain_number(new)
+        self.cursor_position = len(self.value)
+
+
+class FieldSelect(Select[str]):
+    """A preset or a choice."""
+
+    def __init__(self, f: Field, value: Any) -> None:
+        if f.kind == "preset":
+            catalog = models() if f.section == "model" else gpus()
+            options = [("(custom)", "")] + [(spec.name, key) for key, spec in catalog.items()]
+        else:
+            options = [(c, c) for c in f.choices]
+        super().__init__(options, value=value or "", allow_blank=False, compact=True,
+                         id=field_id(f.path))
+        self.field = f
+        self._programmatic = False
+
+    def set_text(self, text: str) -> None:
+        if text != self.value:
+            self._programmatic = True
+            self.value = text
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self._programmatic:
+            self._programmatic = False
+            return
+        self.post_message(FieldEdited(self.field.path, str(event.value)))
+
+
+class InputsPane(VerticalScroll):
+    """Every key of the scenario, in groups, one row each."""
+
+    def __init__(self, values: dict[str, Any], **kw: Any) -> None:
+        super().__init__(**kw)
+        self._values = values
+
+    def compose(self) -> ComposeResult:
+        for section in SECTIONS:
+            yield Static(TITLES[section], classes="group-title")
+            for f in FIELDS:
+                if f.section != section:
+                    continue
+                unit = f" ({f.unit})" if f.unit and f.unit not in ("x",) else ""
+                widget = (FieldSelect(f, self._values[f.path]) if f.kind in ("preset", "choice")
+                          else FieldInput(f, self._values[f.path]))
+                yield Horizontal(Label(f"{f.label}{unit}", classes="field-label"), widget,
+                                 classes="field-row")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget = event.widget
+        while widget is not None and not hasattr(widget, "field"):
+            widget = widget.parent
+        if widget is not None and widget.has_focus_within:
+            self.post_message(FieldFocused(widget.field.path))
+
+    def show_values(self, values: dict[str, Any], skip: str | None = None) -> None:
+        """Refresh every field from resolved values (except the one being typed in)."""
+        for f in FIELDS:
+            if f.path == skip:
+                continue
+            widget = self.query_one(f"#{field_id(f.path)}")
+            widget.set_text(show(f, values[f.path]))  # type: ignore[attr-defined]
+
+    def mark(self, path: str, error: str | None) -> None:
+        widget = self.query_one(f"#{field_id(path)}")
+        widget.set_class(error is not None, "-invalid")
+        widget.tooltip = error

@@ -1,0 +1,249 @@
+"""Pilot tests: every binding and flow of the app, against the engine's own figures."""
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, TabbedContent
+
+from infracalc_tui.calc import report_for
+from infracalc_tui.scenario import load
+from infracalc_tui.scenario.presets import presets
+from infracalc_tui.tui.screens.dialogs import (
+    ConfirmScreen,
+    ExplainScreen,
+    HelpScreen,
+    OpenScreen,
+    SaveAsScreen,
+)
+from infracalc_tui.tui.widgets.figures import FiguresTable
+from infracalc_tui.tui.widgets.inputs import field_id
+
+from .conftest import make_app
+
+
+def cell(app, table_id: str, path: str) -> str:
+    return str(app.query_one(table_id, FiguresTable).get_cell(path, "value"))
+
+
+async def type_into(pilot, path: str, text: str) -> None:
+    app = pilot.app
+    app.focus_field(path)
+    await pilot.pause()
+    field = app.query_one(f"#{field_id(path)}", Input)
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def test_opens_on_the_scenarios_tab_with_engine_figures() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.query_one("#tabs", TabbedContent).active == "host"
+        assert cell(app, "#host-figures", "host.profit_usd_per_day") == "$12.89/day"
+        assert cell(app, "#host-figures", "host.break_even_days") == "295 days"
+        assert "70B model at $0.02/min" in app.title and "*" not in app.title
+        # the file's own weight_bits survives opening (presets are not re-applied)
+        assert app.scenario.values["model.weight_bits"] == 4.5
+
+
+async def test_edit_a_value_and_see_the_engines_figure() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "pricing.charge_per_minute_usd", "$0.04")
+        assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.04
+        expected = report_for(presets()["llama70b-own-hardware"].scenario.with_value(
+            "pricing.charge_per_minute_usd", 0.04))["host"]["revenue_usd_per_day"]
+        assert expected == pytest.approx(38.4)
+        assert cell(app, "#host-figures", "host.revenue_usd_per_day") == "$38.40/day"
+        assert app.title.endswith("*")
+
+
+async def test_people_numbers_and_nudges() -> None:
+    app = make_app("gpt4o-1b-users")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "fleet.users", "2B")
+        assert app.scenario.values["fleet.users"] == 2e9
+        await pilot.press("up")  # +1e8
+        await pilot.pause()
+        assert app.scenario.values["fleet.users"] == pytest.approx(2.1e9)
+        await pilot.press("shift+down")  # -10 steps of 1e8
+        await pilot.pause()
+        assert app.scenario.values["fleet.users"] == pytest.approx(1.1e9)
+
+
+async def test_invalid_value_is_marked_and_results_stay() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = cell(app, "#host-figures", "host.profit_usd_per_day")
+        await type_into(pilot, "pricing.concurrent_threads", "0")
+        field = app.query_one(f"#{field_id('pricing.concurrent_threads')}", Input)
+        assert field.has_class("-invalid")
+        assert "from 1 to" in app.errors["pricing.concurrent_threads"]
+        assert cell(app, "#host-figures", "host.profit_usd_per_day") == before
+        await type_into(pilot, "pricing.concurrent_threads", "abc")
+        assert "not a number" in app.errors["pricing.concurrent_threads"]
+        await type_into(pilot, "pricing.concurrent_threads", "3")
+        assert not field.has_class("-invalid")
+        assert app.scenario.values["pricing.concurrent_threads"] == 3
+
+
+async def test_preset_picker_fills_fields() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one(f"#{field_id('gpu.preset')}").value = "h100-pcie"
+        await pilot.pause()
+        assert app.scenario.values["gpu.memory_gb"] == 80
+        mem = app.query_one(f"#{field_id('gpu.memory_gb')}", Input)
+        assert mem.value == "80"
+
+
+async def test_explain_a_headline_figure() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one("#host-figures", FiguresTable)
+        table.focus()
+        table.move_cursor(row=list(table.paths).index("host.break_even_days"))
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        assert app.screen.explanation.key == "host.break_even_days"
+        assert "5200 / (19.2 - 1.56 - 0)" in app.screen.explanation.substituted
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+
+
+async def test_save_reopen_equal_values(user_dirs: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "pricing.utilization_hours_per_day", "10")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveAsScreen)  # a shipped preset asks for a name
+        box = app.screen.query_one(Input)
+        box.focus()
+        box.value = "my plan"
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = user_dirs / "data" / "scenarios" / "my plan.toml"
+        assert saved.exists() and app.path == saved and "*" not in app.title
+        assert load(saved).values == app.scenario.values
+        await type_into(pilot, "pricing.utilization_hours_per_day", "12")
+        await pilot.press("ctrl+s")  # known path: saves at once
+        await pilot.pause()
+        assert load(saved).values["pricing.utilization_hours_per_day"] == 12
+
+
+async def test_failed_save_keeps_state(user_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import infracalc_tui.tui.app as appmod
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(appmod, "save", boom)
+    target = user_dirs / "x.toml"
+    app = make_app(path=target)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "pricing.utilization_hours_per_day", "10")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.dirty and app.scenario.values["pricing.utilization_hours_per_day"] == 10
+        assert not target.exists()
+
+
+async def test_open_a_preset_and_new() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenScreen)
+        labels = [label for label, _ in app.screen.entries]
+        idx = next(i for i, lbl in enumerate(labels) if "GPT-4o" in lbl)
+        app.screen.dismiss(app.screen.entries[idx][1])
+        await pilot.pause()
+        assert app.scenario.name == "GPT-4o for 1B users"
+        assert app.query_one("#tabs", TabbedContent).active == "fleet"
+        assert app.path is None  # shipped presets are never overwritten
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenScreen)
+        await pilot.press("escape")
+
+
+async def test_unsaved_changes_guard_on_quit() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "pricing.concurrent_threads", "1")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_value == 0
+
+
+async def test_tabs_help_animate_and_compare() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        assert app.query_one("#tabs", TabbedContent).active == "fleet"
+        await pilot.press("f5")
+        await pilot.pause()
+        table = app.query_one("#compare-table", DataTable)
+        assert table.row_count == len(app.configs) == 5
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.dismiss(Path("l40s"))
+        await pilot.pause()
+        assert table.row_count == 6
+        table.focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert table.row_count == 5
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f6")
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if app._animate_threads is not None:
+                break
+        assert app._animation is not None and app._animate_threads is not None
+        await pilot.press("f6")  # stop
+        await pilot.pause()
+        assert app._animate_threads is None
+        assert not app.dirty  # animating never edits the scenario
+
+
+async def test_theme_switch_is_remembered(user_dirs: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "infracalc-paper" in app.available_themes
+        app.theme = "infracalc-paper"
+        await pilot.pause()
+    text = (user_dirs / "config" / "config.toml").read_text()
+    assert 'theme = "infracalc-paper"' in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12), (20, 8)])
+async def test_small_terminals(size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert app.screen.has_class("narrow")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.is_running
