@@ -56,7 +56,26 @@ class FieldFocused(Message):
         self.path = path
 
 
-class FieldInput(Input):
+class _QuietSet:
+    """Lets the app show a value in a field without that counting as the user's edit."""
+
+    _programmatic = False
+    value: Any
+
+    def set_text(self, text: str) -> None:
+        if text != self.value:
+            self._programmatic = True
+            self.value = text
+
+    def _user_edit(self, path: str, text: str) -> FieldEdited | None:
+        """The edit message for a change event, or None when the app made the change."""
+        if self._programmatic:
+            self._programmatic = False
+            return None
+        return FieldEdited(path, text)
+
+
+class FieldInput(_QuietSet, Input):
     """A number or text field; up/down nudge numbers (shift: x10)."""
 
     BINDINGS = [
@@ -70,21 +89,12 @@ class FieldInput(Input):
         super().__init__(show(f, value), id=field_id(f.path), compact=True,
                          select_on_focus=False)
         self.field = f
-        self._programmatic = False
-
-    def set_text(self, text: str) -> None:
-        """Show a value without it counting as an edit."""
-        if text != self.value:
-            self._programmatic = True
-            self.value = text
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._programmatic:
-            self._programmatic = False
-            return
-        self.post_message(FieldEdited(self.field.path, event.value))
+        if message := self._user_edit(self.field.path, event.value):
+            self.post_message(message)
 
     def action_nudge(self, direction: int) -> None:
         if not self.field.numeric:
@@ -108,7 +118,7 @@ class FieldInput(Input):
         self.cursor_position = len(self.value)
 
 
-class FieldSelect(Select[str]):
+class FieldSelect(_QuietSet, Select[str]):
     """A preset or a choice."""
 
     def __init__(self, f: Field, value: Any) -> None:
@@ -120,20 +130,12 @@ class FieldSelect(Select[str]):
         super().__init__(options, value=value or "", allow_blank=False, compact=True,
                          id=field_id(f.path))
         self.field = f
-        self._programmatic = False
-
-    def set_text(self, text: str) -> None:
-        if text != self.value:
-            self._programmatic = True
-            self.value = text
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
         event.stop()
-        if self._programmatic:
-            self._programmatic = False
-            return
-        self.post_message(FieldEdited(self.field.path, str(event.value)))
+        if message := self._user_edit(self.field.path, str(event.value)):
+            self.post_message(message)
 
 
 class InputsPane(VerticalScroll):
