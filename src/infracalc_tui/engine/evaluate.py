@@ -36,7 +36,7 @@ def evaluate(p: Mapping[str, Any]) -> dict[str, Array]:
     out: dict[str, Array] = {}
     out.update(throughput(v))
     out.update(fleet(v, out))
-    out.update(_host(v, out))
+    out.update(_host(v))
     return out
 
 
@@ -179,7 +179,7 @@ def fleet(v: Values, t: Mapping[str, Array]) -> dict[str, Array]:
     }
 
 
-def _host(v: Values, t: Mapping[str, Array]) -> dict[str, Array]:
+def _host(v: Values) -> dict[str, Array]:
     out = host_capacity(v)
     out.update(host_economics(v, out["host.decode_tokens_per_s_per_stream"]))
     return out

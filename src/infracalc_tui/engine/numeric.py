@@ -28,10 +28,6 @@ def div(num: ArrayLike, den: ArrayLike) -> Array:
     return out
 
 
-def where(cond: ArrayLike, a: ArrayLike, b: ArrayLike) -> Array:
-    return np.where(cond, arr(a), arr(b))
-
-
 def ceil_multiple(x: ArrayLike, m: ArrayLike) -> Array:
     """Smallest multiple of m that is >= x (m >= 1). Tolerates float noise of 1e-9."""
     q = arr(x) / arr(m)

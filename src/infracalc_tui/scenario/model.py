@@ -37,11 +37,6 @@ class Scenario:
         """Rules between keys that the resolved values break (each value is already valid)."""
         return check_cross(self.values, self.explicit, source)
 
-    def base_value(self, path: str) -> Any:
-        """What ``path`` would be without the user's own setting of it."""
-        rest = {k: v for k, v in self.explicit.items() if k != path}
-        return resolve(rest)[path]
-
     def with_value(self, path: str, value: Any) -> Scenario:
         """A copy with ``path`` set explicitly (a valid, converted value)."""
         BY_PATH[path]  # KeyError for an unknown key
@@ -61,10 +56,6 @@ class Scenario:
         if not preset:
             del explicit[f"{section}.preset"]
         return replace(self, explicit=explicit)
-
-    def renamed(self, name: str, description: str | None = None) -> Scenario:
-        return replace(self, name=name,
-                       description=self.description if description is None else description)
 
     def same_values(self, other: Scenario) -> bool:
         return (self.name, self.description, self.focus, self.values) == \
