@@ -247,3 +247,34 @@ async def test_small_terminals(size: tuple[int, int]) -> None:
         await pilot.press("f4")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_charts_page_with_f8_and_stay_legible() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        deck = app.query_one("#host-deck")
+        top = app.query_one("#host .top")
+        # small screen: figures first, then one chart per view, back to figures after the last
+        assert top.display and not deck.display
+        await pilot.press("f8")
+        await pilot.pause()
+        assert not top.display and deck.display and deck.per_page == 1
+        chart = deck.charts[0]
+        assert chart.display and chart.size.height >= 12 and chart.size.width >= 70
+        assert chart.data is not None  # computed when shown
+        assert deck.charts[3].grid is None  # pages not shown are not computed
+        for _ in range(len(deck.charts)):
+            await pilot.press("f8")
+        await pilot.pause()
+        assert top.display and not deck.display
+        await pilot.press("f9")
+        await pilot.pause()
+        assert deck.charts[-1].display and deck.charts[-1].grid is not None
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        # wide screen: figures and a page of charts together, each at least 36x11
+        assert top.display and deck.display and deck.per_page >= 2
+        shown = [c for c in deck.charts if c.display]
+        assert len(shown) == deck.per_page
+        assert all(c.size.width >= 36 and c.size.height >= 11 for c in shown)

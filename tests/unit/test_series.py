@@ -59,8 +59,10 @@ def test_profit_grids_match_scalar_engine() -> None:
             s = HOST.with_value("pricing.concurrent_threads", int(g.y[i])).with_value(
                 "pricing.utilization_hours_per_day", float(g.x[j]))
             assert g.z[i, j] == approx(report_for(s)["host"]["profit_usd_per_day"])
+    # the seed host serves at most 2 threads: the best cell is the best one it can serve
+    assert g.y_limit == report_for(HOST)["host"]["max_threads"] == 2
     i, j = g.best
-    assert g.z[i, j] == g.z.max()
+    assert g.y[i] <= 2 and g.z[i, j] == g.z[g.y <= 2].max() < g.z.max()
     # the boundary is where profit crosses zero
     for j, need in enumerate(g.boundary):
         above = g.y >= need - 1e-9

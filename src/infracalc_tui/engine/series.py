@@ -99,26 +99,36 @@ class Grid:
     y: Array
     z: Array
     boundary: Array  # per x: smallest y with profit >= 0 (NaN: none in any y)
-    best: tuple[int, int]  # (i, j) of the most profitable cell
+    best: tuple[int, int]  # (i, j) of the most profitable cell the hardware can serve
+    y_limit: float = float("inf")  # rows with y above this cannot be served (threads > max)
+    current: tuple[float, float] = (float("nan"), float("nan"))  # the scenario's (y, x)
 
 
-def _grid(x_label: str, y_label: str, x: Array, y: Array, z: Array, boundary: Array) -> Grid:
-    i, j = np.unravel_index(int(np.argmax(z)), z.shape)
-    return Grid(x_label, y_label, x, y, z, boundary, (int(i), int(j)))
+def _grid(x_label: str, y_label: str, x: Array, y: Array, z: Array, boundary: Array,
+          current: tuple[float, float], y_limit: float = float("inf")) -> Grid:
+    feasible = y <= y_limit
+    masked = np.where(feasible[:, None], z, -np.inf) if feasible.any() else z
+    i, j = np.unravel_index(int(np.argmax(masked)), z.shape)
+    return Grid(x_label, y_label, x, y, z, boundary, (int(i), int(j)), y_limit, current)
 
 
 def profit_grid_threads_hours(values: Mapping[str, Any], threads: Array | None = None,
                               hours: Array | None = None) -> Grid:
     """Profit/day over concurrent threads x hours/day at the current price."""
     h = np.arange(1.0, 25.0) if hours is None else np.asarray(hours, dtype=float)
-    top = max(8, 2 * int(values["pricing.concurrent_threads"]))
+    limit = float(np.max(host_capacity(_with(values))["host.max_threads"]))
+    # rows up to the hardware's limit (or twice the current threads), at most 256
+    cap = min(limit, 256.0) if limit == limit else 0.0
+    top = max(8, 2 * int(values["pricing.concurrent_threads"]), int(cap))
     c = np.arange(1.0, top + 1.0) if threads is None else np.asarray(threads, dtype=float)
     e = host_economics(_with(values, pricing__utilization_hours_per_day=h[None, :],
                              pricing__concurrent_threads=c[:, None]))
     # threads needed for profit 0 at each hour: cost_day(h) / (p * 60 * h)
     cost_row = e["host.cost_usd_per_day"][0]
     need = div(cost_row, float(values["pricing.charge_per_minute_usd"]) * 60.0 * h)
-    return _grid("hours/day", "threads", h, c, e["host.profit_usd_per_day"], need)
+    here = (float(values["pricing.concurrent_threads"]),
+            float(values["pricing.utilization_hours_per_day"]))
+    return _grid("hours/day", "threads", h, c, e["host.profit_usd_per_day"], need, here, limit)
 
 
 def profit_grid_price_hours(values: Mapping[str, Any], prices: Array | None = None,
@@ -131,8 +141,10 @@ def profit_grid_price_hours(values: Mapping[str, Any], prices: Array | None = No
     p = np.asarray(prices, dtype=float)
     e = host_economics(_with(values, pricing__utilization_hours_per_day=h[None, :],
                              pricing__charge_per_minute_usd=p[:, None]))
+    here = (float(values["pricing.charge_per_minute_usd"]),
+            float(values["pricing.utilization_hours_per_day"]))
     return _grid("hours/day", "$/min", h, p, e["host.profit_usd_per_day"],
-                 e["host.min_price_per_minute_usd"][0])
+                 e["host.min_price_per_minute_usd"][0], here)
 
 
 @dataclass(frozen=True)

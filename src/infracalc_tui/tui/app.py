@@ -7,13 +7,15 @@ turns it into a report and chart series; widgets only display them.
 from __future__ import annotations
 
 import contextlib
+import itertools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
@@ -36,6 +38,7 @@ from .widgets.charts import (
     Heatmap,
     ProjectionChart,
 )
+from .widgets.deck import ChartDeck
 from .widgets.figures import (
     FLEET_HEADLINES,
     HOST_HEADLINES,
@@ -46,6 +49,7 @@ from .widgets.figures import (
 from .widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
+SHORT = 32  # below this many rows (or when narrow), figures and charts take turns (F8)
 
 
 class InfracalcApp(App[int]):
@@ -56,19 +60,23 @@ class InfracalcApp(App[int]):
         Binding("f1", "help", "Help", tooltip="All keys", id="help"),
         Binding("f2", "toggle_inputs", "Inputs", tooltip="Show or hide the inputs pane",
                 id="toggle-inputs"),
-        Binding("f3", "show_tab('fleet')", "Fleet", id="tab-fleet"),
-        Binding("f4", "show_tab('host')", "Host", id="tab-host"),
-        Binding("f5", "show_tab('compare')", "Compare", id="tab-compare"),
-        Binding("f6", "animate", "Animate", tooltip="Step threads 1..max on the Host tab",
-                id="animate"),
-        Binding("f7", "add_config", "Add config", tooltip="Add a GPU configuration to Compare",
-                id="add-config"),
-        Binding("ctrl+e", "explain", "Explain", tooltip="Explain the selected figure",
-                id="explain"),
+        Binding("f8", "charts(1)", "Charts", tooltip="Next chart page (figures, then each chart"
+                " on small screens)", id="charts-next"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+o", "open", "Open", id="open"),
         Binding("ctrl+n", "new", "New", id="new"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+e", "explain", "Explain", tooltip="Explain the selected figure",
+                id="explain"),
+        Binding("f6", "animate", "Animate", tooltip="Step threads 1..max on the Host tab",
+                id="animate"),
+        Binding("f7", "add_config", "Add config", tooltip="Add a GPU configuration to Compare",
+                id="add-config"),
+        Binding("f9", "charts(-1)", "Back", tooltip="Previous chart page", show=False,
+                id="charts-back"),
+        Binding("f3", "show_tab('fleet')", "Fleet", show=False, id="tab-fleet"),
+        Binding("f4", "show_tab('host')", "Host", show=False, id="tab-host"),
+        Binding("f5", "show_tab('compare')", "Compare", show=False, id="tab-compare"),
     ]
 
     def __init__(self, scenario: Scenario, path: Path | None = None,
@@ -82,6 +90,7 @@ class InfracalcApp(App[int]):
         self.config, self._config_warning = (config, config_warning) if config else \
             load_config()
         self._stale: set[str] = {"fleet", "host", "compare"}
+        self._views: dict[str, int] = {"fleet": 0, "host": 0}
         self._animation: Any = None
         self._animate_threads: int | None = None
         wb = scenario.values["model.weight_bits"]
@@ -98,25 +107,33 @@ class InfracalcApp(App[int]):
             yield InputsPane(self.scenario.values, id="inputs")
             with Vertical(id="results"), TabbedContent(initial=self.scenario.focus or "fleet",
                                                        id="tabs"):
-                with TabPane("Fleet", id="fleet"):
+                with TabPane("Fleet F3", id="fleet"):
                     with Horizontal(classes="top"):
                         yield FiguresTable(FLEET_HEADLINES, id="fleet-figures")
                         yield Warnings(id="fleet-warnings", classes="warnings")
-                    with Grid(classes="charts"):
-                        yield FleetUsersChart(id="fleet-users")
-                        yield Bars(id="fleet-breakdown")
-                        yield CostVsUtilizationChart(id="fleet-utilization")
-                with TabPane("Host", id="host"):
+                    yield Static("", id="fleet-hint", classes="view-hint")
+                    yield ChartDeck(
+                        FleetUsersChart(series.fleet_users_sweep, id="fleet-users"),
+                        Bars(series.fleet_cost_breakdown, title="annual cost breakdown",
+                             id="fleet-breakdown"),
+                        CostVsUtilizationChart(_cost_vs_utilization, id="fleet-utilization"),
+                        id="fleet-deck")
+                with TabPane("Host F4", id="host"):
                     with Horizontal(classes="top"):
                         yield FiguresTable(HOST_HEADLINES, id="host-figures")
                         yield Warnings(id="host-warnings", classes="warnings")
-                    with Grid(classes="charts"):
-                        yield ProjectionChart(id="host-projection")
-                        yield Bars(id="host-breakdown")
-                        yield FrontierChart(id="host-frontier")
-                        yield Heatmap(id="host-heatmap")
-                        yield Heatmap(id="host-price-heatmap")
-                with TabPane("Compare", id="compare"):
+                    yield Static("", id="host-hint", classes="view-hint")
+                    yield ChartDeck(
+                        ProjectionChart(series.profit_projection, id="host-projection"),
+                        Bars(series.host_cost_breakdown, title="daily cost breakdown",
+                             id="host-breakdown"),
+                        FrontierChart(series.price_frontier, id="host-frontier"),
+                        Heatmap(series.profit_grid_threads_hours,
+                                title="profit heatmap: threads x hours", id="host-heatmap"),
+                        Heatmap(series.profit_grid_price_hours,
+                                title="profit heatmap: price x hours", id="host-price-heatmap"),
+                        id="host-deck")
+                with TabPane("Compare F5", id="compare"):
                     yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
                     yield Bars(id="compare-chart")
         yield Static("", id="field-help")
@@ -135,18 +152,53 @@ class InfracalcApp(App[int]):
         for col in ("Configuration", "Profit/day", "Break-even", "Max threads", "tok/s/stream",
                     "Fits", "Hardware"):
             table.add_column(col, key=col)
-        self._layout_for(self.size.width)
+        self._layout_for(self.size.width, self.size.height)
         self._update_title()
         self.show_report()
         self.query_one(f"#{self._active_tab() if self._active_tab() != 'compare' else 'host'}"
                        "-figures", FiguresTable).focus()
         self.call_after_refresh(self.set_help, None)
 
-    def _layout_for(self, width: int) -> None:
-        self.screen.set_class(width < NARROW, "narrow")
+    def _layout_for(self, width: int, height: int) -> None:
+        narrow, compact = width < NARROW, width < NARROW or height < SHORT
+        self.screen.set_class(narrow, "narrow")
+        if compact != self.screen.has_class("compact"):
+            self.screen.set_class(compact, "compact")
+            for tab in self._views:
+                self.query_one(f"#{tab}-deck", ChartDeck).set_compact(compact)
+                self._views[tab] = 0
+                self._apply_view(tab)
 
     def on_resize(self, event: Any) -> None:
-        self._layout_for(event.size.width)
+        self._layout_for(event.size.width, event.size.height)
+
+    def _apply_view(self, tab: str) -> None:
+        """Compact screens show the figures (view 0) or one chart (view k); wide ones both."""
+        view, deck = self._views[tab], self.query_one(f"#{tab}-deck", ChartDeck)
+        top = self.query_one(f"#{tab} .top")
+        hint = self.query_one(f"#{tab}-hint", Static)
+        if self.screen.has_class("compact"):
+            top.display, deck.display, hint.display = view == 0, view != 0, view == 0
+            deck.set_page(max(0, view - 1))
+            hint.update(f"F8: charts ({len(deck.charts)}) · Enter explains a figure · "
+                        "F2 inputs")
+        else:
+            top.display = deck.display = True
+            hint.display = False
+            deck.set_page(view)
+
+    def action_charts(self, step: int) -> None:
+        tab = self._active_tab()
+        if tab == "compare":
+            self.notify("Compare shows its table and chart together.", timeout=2)
+            return
+        deck = self.query_one(f"#{tab}-deck", ChartDeck)
+        views = deck.pages + (1 if self.screen.has_class("compact") else 0)
+        if views <= 1:
+            self.notify("Every chart of this tab is on screen.", timeout=2)
+            return
+        self._views[tab] = (self._views[tab] + step) % views
+        self._apply_view(tab)
 
     # -- edits ----------------------------------------------------------------------------
 
@@ -227,27 +279,10 @@ class InfracalcApp(App[int]):
             return
         self._stale.discard(tab)
         values = getattr(self, "_shown_values", None) or self.scenario.values
-        if tab == "fleet":
-            self.query_one("#fleet-users", FleetUsersChart).set_data(
-                series.fleet_users_sweep(values))
-            self.query_one("#fleet-breakdown", Bars).show_breakdown(
-                series.fleet_cost_breakdown(values))
-            u, cost = series.fleet_cost_vs_utilization(values)
-            self.query_one("#fleet-utilization", CostVsUtilizationChart).set_data(
-                (u, cost, float(values["fleet.target_utilization"])))
-        elif tab == "host":
-            self.query_one("#host-projection", ProjectionChart).set_data(
-                series.profit_projection(values))
-            self.query_one("#host-breakdown", Bars).show_breakdown(
-                series.host_cost_breakdown(values))
-            self.query_one("#host-frontier", FrontierChart).set_data(
-                series.price_frontier(values))
-            self.query_one("#host-heatmap", Heatmap).set_grid(
-                series.profit_grid_threads_hours(values))
-            self.query_one("#host-price-heatmap", Heatmap).set_grid(
-                series.profit_grid_price_hours(values))
-        else:
+        if tab == "compare":
             self._show_compare(values)
+        else:
+            self.query_one(f"#{tab}-deck", ChartDeck).update_values(values)
 
     def _show_compare(self, values: dict[str, Any]) -> None:
         table = self.query_one("#compare-table", DataTable)
@@ -319,18 +354,14 @@ class InfracalcApp(App[int]):
             self._stop_animation()
             return
         self.action_show_tab("host")
-        top = max(2, min(64, int(self.report["host"]["max_threads"] or 0) or
-                         2 * self.scenario.values["pricing.concurrent_threads"]))
-        steps = iter(range(1, top + 1))
+        top = max(8, min(64, int(self.report["host"]["max_threads"] or 0)))
+        steps = itertools.cycle(range(1, top + 1))  # loops like the seed's GIF until F6
 
         def step() -> None:
-            n = next(steps, None)
-            if n is None:
-                self._stop_animation()
-                return
+            n = next(steps)
             self._animate_threads = n
             self.recompute()
-            self.notify(f"Animating: {n} thread(s)", timeout=0.4)
+            self.notify(f"Animating: {n} thread(s) of {top}; F6 stops", timeout=0.4)
 
         self._animation = self.set_interval(0.35, step)
 
@@ -484,6 +515,11 @@ class InfracalcApp(App[int]):
         widget = self.query_one(f"#{field_id(path)}")
         widget.focus()
         widget.scroll_visible()
+
+
+def _cost_vs_utilization(values: Mapping[str, Any]) -> tuple[Any, Any, float]:
+    u, cost = series.fleet_cost_vs_utilization(values)
+    return u, cost, float(values["fleet.target_utilization"])
 
 
 def _inside(path: Path, folder: Path) -> bool:

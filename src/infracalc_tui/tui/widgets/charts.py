@@ -7,6 +7,7 @@ nothing here computes a figure.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,13 +18,22 @@ from textual_plotext import PlotextPlot
 from ... import formatting as fmt
 from ...engine.series import Breakdown, FleetSweep, Frontier, Grid, Projection
 
+Source = Callable[[Mapping[str, Any]], Any]
+
 
 class Chart(PlotextPlot):
     """A plotext chart that redraws from its data when (and only when) it is rendered."""
 
     data: Any = None
+    title = "chart"
 
-    def set_data(self, data: Any) -> None:
+    def __init__(self, source: Source, *, title: str | None = None, id: str | None = None
+                 ) -> None:
+        super().__init__(id=id)
+        self.source = source
+        self.title = title or self.title
+
+    def show_data(self, data: Any) -> None:
         self.data = data
         self.refresh()
 
@@ -43,7 +53,17 @@ class Chart(PlotextPlot):
         raise NotImplementedError
 
 
+def money_axis(plt: Any, lo: float, hi: float, ticks: int = 5) -> None:
+    """Label the y axis in dollars ($63k, not 63072.0)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return
+    at = np.linspace(lo, hi, ticks)
+    plt.yticks(list(at), [fmt.usd(float(v)) for v in at])
+
+
 class FleetUsersChart(Chart):
+    title = "GPUs and MW vs users"
+
     def draw(self, plt: Any, d: FleetSweep) -> None:
         x = np.log10(d.users)
         plt.title("GPUs and facility MW vs users (log10)")
@@ -56,6 +76,8 @@ class FleetUsersChart(Chart):
 
 
 class CostVsUtilizationChart(Chart):
+    title = "$/1M tokens vs utilisation"
+
     def draw(self, plt: Any, d: tuple[np.ndarray, np.ndarray, float]) -> None:
         u, cost, current = d
         plt.title("$ per 1M tokens vs target utilisation")
@@ -65,24 +87,30 @@ class CostVsUtilizationChart(Chart):
 
 
 class ProjectionChart(Chart):
+    title = "profit projection"
+
     def draw(self, plt: Any, d: Projection) -> None:
         plt.title("Cumulative $ by month")
         plt.plot(d.months, d.revenue, label="revenue", marker="dot")
         plt.plot(d.months, d.cost, label="cost", marker="x")
-        profit_pos = np.where(d.profit >= 0, d.profit, np.nan)
-        profit_neg = np.where(d.profit < 0, d.profit, np.nan)
-        plt.plot(d.months, np.nan_to_num(profit_pos, nan=0.0), label="profit", marker="+")
-        if np.any(d.profit < 0):
-            plt.plot(d.months, np.nan_to_num(profit_neg, nan=0.0), label="loss", marker="-")
+        gain = d.profit >= 0
+        if np.any(gain):
+            plt.scatter(d.months[gain], d.profit[gain], label="profit", marker="+")
+        if np.any(~gain):
+            plt.scatter(d.months[~gain], d.profit[~gain], label="loss", marker="-")
         for m in d.replacement_months:
             plt.vline(m)
         if d.break_even_month is not None:
             plt.vline(d.break_even_month)
             plt.text(f"break-even m{d.break_even_month}", d.break_even_month, 0)
+        money_axis(plt, float(min(d.cost.min(), d.profit.min(), 0.0)),
+                   float(max(d.revenue.max(), d.cost.max())))
         plt.xlabel("month (| replacement / break-even)")
 
 
 class FrontierChart(Chart):
+    title = "price frontier"
+
     def draw(self, plt: Any, d: Frontier) -> None:
         plt.title("Minimum price per minute vs hours/day")
         price = np.nan_to_num(d.min_price, nan=0.0)
@@ -94,6 +122,15 @@ class FrontierChart(Chart):
 
 class Bars(Static):
     """Horizontal bars drawn as text: label, amount, share and a bar. Fits any width."""
+
+    def __init__(self, source: Source | None = None, *, title: str = "cost breakdown",
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source = source
+        self.title = title
+
+    def show_data(self, data: Breakdown) -> None:
+        self.show_breakdown(data)
 
     def show(self, title: str, labels: list[str], amounts: list[float], suffix: str,
              shares: list[float] | None = None) -> None:
@@ -145,7 +182,12 @@ class Heatmap(Static):
 
     grid: Grid | None = None
 
-    def set_grid(self, grid: Grid) -> None:
+    def __init__(self, source: Source, *, title: str = "heatmap", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source = source
+        self.title = title
+
+    def show_data(self, grid: Grid) -> None:
         self.grid = grid
         self.refresh(layout=True)
 
@@ -160,23 +202,37 @@ class Heatmap(Static):
         z = g.z[np.ix_(rows, cols)]
         top = max(float(np.max(z)), 1e-12)
         bi, bj = g.best
+        # the scenario's own cell: nearest shown row and column
+        cy, cx = g.current
+        here = (int(rows[np.argmin(np.abs(g.y[rows] - cy))]) if cy == cy else -1,
+                int(cols[np.argmin(np.abs(g.x[cols] - cx))]) if cx == cx else -1)
         out = Text()
-        out.append(f"profit/day over {g.y_label} x {g.x_label}; ★ best "
-                   f"{fmt.usd(float(g.z[bi, bj]))}/day at {g.y_label} {g.y[bi]:g}, "
+        out.append(f"profit/day, {g.y_label} x {g.x_label}; ★ best "
+                   f"{fmt.usd(float(g.z[bi, bj]))}/day at {g.y[bi]:g} {g.y_label}, "
                    f"{g.x[bj]:g} h\n", style="bold")
         for r in range(len(rows) - 1, -1, -1):
             i = rows[r]
             out.append(f"{g.y[i]:>6.3g} ", style="dim")
+            if g.y[i] > g.y_limit:  # the hardware cannot serve this many threads
+                out.append("×" * len(cols), style="dim")
+                out.append("\n")
+                continue
             for c, j in enumerate(cols):
                 v = z[r, c]
                 above = z[r + 1, c] if r + 1 < len(rows) else v
                 if i == bi and j == bj:
                     out.append("★", style="bold yellow")
+                elif (i, j) == here:
+                    out.append("◆", style="bold reverse")
                 elif v < 0:  # '_' marks the last loss cell below the break-even boundary
                     out.append("_" if above >= 0 else "·", style="red")
                 else:
                     out.append(_SHADES[min(3, int(v / top * 4))], style="green")
             out.append("\n")
         out.append(" " * 7 + f"{g.x[cols[0]]:g}h".ljust(max(1, len(cols) - 4)) +
-                   f"{g.x[cols[-1]]:g}h", style="dim")
+                   f"{g.x[cols[-1]]:g}h\n", style="dim")
+        legend = "◆ you  · loss  _ break-even edge  ░▒▓█ profit  ★ best"
+        if np.any(g.y > g.y_limit):
+            legend += "  × over max threads"
+        out.append(legend, style="dim")
         return out

@@ -1,0 +1,111 @@
+"""A deck of charts: shows as many as fit at a readable size, and pages through the rest.
+
+Why: five plotext charts squeezed into a 24-row terminal are five empty frames. The deck
+measures itself and lays out only what is legible, one page at a time (F8 / F9); charts off
+the page are neither computed nor rendered, which also keeps every change cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widget import Widget
+from textual.widgets import Static
+
+
+class SeriesView(Protocol):
+    """A widget that shows one engine series: ``source(values)`` makes it, ``show`` draws it."""
+
+    source: Callable[[Mapping[str, Any]], Any]
+    title: str
+
+    def show_data(self, data: Any) -> None: ...
+
+
+class ChartDeck(Vertical):
+    MIN_WIDTH = 36  # columns a plotext chart needs to have readable ticks
+    MIN_HEIGHT = 11  # rows: title, a plot of six or more rows, the x axis and its label
+
+    def __init__(self, *charts: Widget, id: str | None = None) -> None:
+        super().__init__(id=id, classes="deck")
+        self.charts = list(charts)
+        self.page = 0
+        self.per_page = len(self.charts)
+        self.compact = False
+        self._grid_shape: tuple[int, int] = (0, 0)
+        self._values: Mapping[str, Any] | None = None
+        self._stale: set[int] = set(range(len(self.charts)))
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="deck-caption")
+        with Grid(classes="deck-grid"):
+            yield from self.charts
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(len(self.charts) / max(1, self.per_page)))
+
+    def visible_indices(self) -> range:
+        start = self.page * self.per_page
+        return range(start, min(len(self.charts), start + self.per_page))
+
+    def on_resize(self) -> None:
+        self.relayout()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self.relayout()
+
+    def set_page(self, page: int) -> None:
+        self.page = max(0, min(page, self.pages - 1))
+        self._show_page()
+
+    def relayout(self) -> None:
+        """Choose a grid that keeps every chart at least MIN_WIDTH x MIN_HEIGHT."""
+        n = len(self.charts)
+        if self.compact:
+            cols = rows = 1
+        else:
+            width, height = self.size.width, max(1, self.size.height - 1)
+            cols = max(1, min(n, width // self.MIN_WIDTH))
+            rows = max(1, min(math.ceil(n / cols), height // self.MIN_HEIGHT))
+        if (cols, rows) != self._grid_shape:
+            self._grid_shape = (cols, rows)
+            grid = self.query_one(".deck-grid", Grid)
+            grid.styles.grid_size_columns = cols
+            grid.styles.grid_size_rows = rows
+        self.per_page = cols * rows
+        self.page = min(self.page, self.pages - 1)
+        self._show_page()
+
+    def _show_page(self) -> None:
+        visible = self.visible_indices()
+        for i, chart in enumerate(self.charts):
+            chart.display = i in visible
+        first, last = visible.start + 1, visible.stop
+        shown = f"Chart {first}" if first == last else f"Charts {first}-{last}"
+        more = " · F8 next, F9 back" if self.pages > 1 or self.compact else ""
+        names = ", ".join(getattr(self.charts[i], "title", "") for i in visible)
+        self.query_one(".deck-caption", Static).update(
+            f"{shown} of {len(self.charts)}: {names}{more}")
+        self._fill()
+
+    def update_values(self, values: Mapping[str, Any]) -> None:
+        """New scenario values: recompute the charts on this page, mark the rest stale."""
+        self._values = values
+        self._stale = set(range(len(self.charts)))
+        self._fill()
+
+    def _fill(self) -> None:
+        if self._values is None or not self.display:
+            return
+        for i in self.visible_indices():
+            if i in self._stale:
+                self._stale.discard(i)
+                chart: Any = self.charts[i]
+                chart.show_data(chart.source(self._values))
