@@ -278,3 +278,24 @@ async def test_charts_page_with_f8_and_stay_legible() -> None:
         shown = [c for c in deck.charts if c.display]
         assert len(shown) == deck.per_page
         assert all(c.size.width >= 36 and c.size.height >= 11 for c in shown)
+
+
+async def test_f2_puts_the_cursor_in_the_tabs_key_input_and_typing_replaces() -> None:
+    app = make_app("gpt4o-1b-users")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.focused is app.query_one(f"#{field_id('fleet.users')}")
+        await pilot.press("2", "B")
+        await pilot.pause()
+        assert app.scenario.values["fleet.users"] == 2e9
+        await pilot.press("f2")  # back to the results: the cursor leaves the hidden field
+        await pilot.pause()
+        assert app.focused is app.query_one("#fleet-figures")
+        assert cell(app, "#fleet-figures", "fleet.gpus") == \
+            f"{report_for(app.scenario)['fleet']['gpus'] / 1e3:.0f}k GPUs"
+        await pilot.press("f4")  # the Host tab's key input is the price
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.focused is app.query_one(f"#{field_id('fleet.users')}")  # the last one used

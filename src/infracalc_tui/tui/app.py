@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -49,6 +50,9 @@ from .widgets.figures import (
 from .widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
+# the input F2 puts the cursor in, per tab, before any field has been used
+_KEY_INPUT = {"fleet": "fleet.users", "host": "pricing.charge_per_minute_usd",
+              "compare": "host.gpu_count"}
 SHORT = 32  # below this many rows (or when narrow), figures and charts take turns (F8)
 
 
@@ -91,6 +95,7 @@ class InfracalcApp(App[int]):
             load_config()
         self._stale: set[str] = {"fleet", "host", "compare"}
         self._views: dict[str, int] = {"fleet": 0, "host": 0}
+        self._last_field: str | None = None
         self._animation: Any = None
         self._animate_threads: int | None = None
         wb = scenario.values["model.weight_bits"]
@@ -204,6 +209,7 @@ class InfracalcApp(App[int]):
 
     @on(FieldFocused)
     def _focused(self, event: FieldFocused) -> None:
+        self._last_field = event.path
         self.set_help(event.path)
 
     def set_help(self, path: str | None) -> None:
@@ -218,7 +224,7 @@ class InfracalcApp(App[int]):
                f"Default {default}; {f.allowed()}. ({path})"
         if path in self.errors:
             text = f"✗ {self.errors[path]}\n{text}"
-        bar.update(text)
+        bar.update(Text(text))
         bar.set_class(path in self.errors, "-error")
 
     @on(FieldEdited)
@@ -313,13 +319,29 @@ class InfracalcApp(App[int]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
-        self.screen.remove_class("show-inputs")
+        if self.screen.has_class("show-inputs"):
+            self.screen.remove_class("show-inputs")
+            self._focus_results()
 
     def action_toggle_inputs(self) -> None:
-        if self.screen.has_class("narrow"):
+        """Show the inputs with the cursor in a field (the last one, or the tab's key input)."""
+        narrow = self.screen.has_class("narrow")
+        if narrow:
             self.screen.toggle_class("show-inputs")
         else:
             self.screen.toggle_class("hide-inputs")
+        showing = self.screen.has_class("show-inputs") if narrow else \
+            not self.screen.has_class("hide-inputs")
+        if showing:
+            self.focus_field(self._last_field or _KEY_INPUT[self._active_tab()])
+        else:
+            self._focus_results()
+
+    def _focus_results(self) -> None:
+        """Put the cursor on the active tab's figures (never leave it in a hidden field)."""
+        tab = self._active_tab()
+        self.query_one("#compare-table" if tab == "compare" else f"#{tab}-figures").focus()
+        self.set_help(None)
 
     def action_help(self) -> None:
         lines = []
@@ -476,6 +498,8 @@ class InfracalcApp(App[int]):
             self.query_one("#tabs", TabbedContent).active = scenario.focus
         self._update_title()
         self.recompute()
+        if self.screen.has_class("narrow") and not self.screen.has_class("show-inputs"):
+            self.call_after_refresh(self._focus_results)
 
     async def action_quit(self) -> None:
         if not self.dirty:

@@ -72,7 +72,8 @@ class SaveAsScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Save scenario as", classes="dialog-title")
-            yield Label(f"A name saves to {self.folder}; or type a path ending in .toml")
+            yield Label(f"A name saves to {self.folder}; or type a path ending in .toml",
+                        markup=False)
             yield Input(self.suggestion, id="save-path")
             yield Static("enter to save, esc to cancel", classes="dialog-hint")
 

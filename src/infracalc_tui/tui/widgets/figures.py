@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -77,4 +78,4 @@ class Warnings(Static):
     def show(self, warnings: list[str], prefixes: tuple[str, ...]) -> None:
         mine = [w for w in warnings if w.startswith(prefixes)]
         self.set_class(bool(mine), "-has-warnings")
-        self.update("\n".join(f"⚠ {w}" for w in mine) if mine else "✓ No warnings.")
+        self.update(Text("\n".join(f"⚠ {w}" for w in mine) if mine else "✓ No warnings."))

@@ -86,8 +86,9 @@ class FieldInput(_QuietSet, Input):
     ]
 
     def __init__(self, f: Field, value: Any) -> None:
+        # focusing selects the value, so typing replaces it as in a spreadsheet
         super().__init__(show(f, value), id=field_id(f.path), compact=True,
-                         select_on_focus=False)
+                         select_on_focus=True)
         self.field = f
 
     @on(Input.Changed)
