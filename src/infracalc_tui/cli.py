@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import sys
@@ -34,6 +35,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+@functools.cache  # building them costs ~5 ms (gettext lookups); parsers are reusable
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     top = _Parser(
         prog="infracalc",
@@ -95,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: one clear line rather than a traceback (tests expect none)
+        print(f"infracalc: internal error ({type(exc).__name__}: {exc}); please report it "
+              "with the command you ran", file=sys.stderr)
+        return 70
 
 
 def _dispatch(args: list[str]) -> int:

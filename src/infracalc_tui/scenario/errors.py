@@ -15,11 +15,22 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.source
+        where = printable(self.source)
         if self.line is not None and where:
             where = f"{where}:{self.line}"
-        parts = [p for p in (where, self.key) if p]
-        return f"{': '.join(parts)}: {self.message}" if parts else self.message
+        parts = [p for p in (where, printable(self.key, 80)) if p]
+        message = printable(self.message, 400)
+        return f"{': '.join(parts)}: {message}" if parts else message
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """Text safe for one line of a terminal: control and line-break characters escaped."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                       for ch in text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
 
 
 class ScenarioError(Exception):

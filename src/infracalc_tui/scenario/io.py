@@ -167,22 +167,34 @@ def _toml_value(value: Any) -> Any:
 
 
 class _Locator:
-    """Line numbers of ``[section]`` keys in TOML text, for error messages."""
+    """Line numbers of keys in TOML text, for error messages.
 
-    _HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_\-]+)\s*\]")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+    Knows ``[section]``, ``[section.key]`` and ``[[section.key]]`` headers, ``key =`` and ``key.sub =`` lines and
+    ``section.key =`` at the top level; quoted keys are located when they are plain words.
+    """
+
+    _NAME = r"""(?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*')"""
+    _HEADER = re.compile(rf"^\s*\[\[?\s*({_NAME})\s*(?:\.\s*({_NAME}))?[^\]]*\]")
+    _KEY = re.compile(rf"^\s*({_NAME})\s*(?:\.\s*({_NAME}))?[^=]*=")
 
     def __init__(self, text: str) -> None:
         self._lines: dict[tuple[str, str], int] = {}
         section = ""
         for number, line in enumerate(text.splitlines(), start=1):
             if m := self._HEADER.match(line):
-                section = m.group(1)
+                section = _bare(m.group(1))
                 self._lines.setdefault(("", section), number)
+                if m.group(2):
+                    self._lines.setdefault((section, _bare(m.group(2))), number)
             elif m := self._KEY.match(line):
-                self._lines.setdefault((section, m.group(1)), number)
+                first, second = _bare(m.group(1)), _bare(m.group(2) or "")
+                self._lines.setdefault((section, first), number)
+                if not section and second:  # model.layers = 80 at the top level
+                    self._lines.setdefault((first, second), number)
 
     def __call__(self, section: str, key: str = "") -> int | None:
         return self._lines.get((section, key))
 
 
+def _bare(name: str) -> str:
+    return name[1:-1] if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'" else name

@@ -6,8 +6,11 @@ turns it into a report and chart series; widgets only display them.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
+import os
+import signal
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from .. import recovery
 from ..calc import explain_for, parse_field_text, report_for
 from ..config import Config, load_config, save_config, scenarios_dir
 from ..engine import series
@@ -29,7 +33,14 @@ from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
 from ..scenario.catalog import gpus
 from ..scenario.presets import presets
 from ..scenario.presets import scenarios_dir as shipped_scenarios
-from .screens.dialogs import ConfirmScreen, ExplainScreen, HelpScreen, OpenScreen, SaveAsScreen
+from .screens.dialogs import (
+    ChoiceScreen,
+    ConfirmScreen,
+    ExplainScreen,
+    HelpScreen,
+    OpenScreen,
+    SaveAsScreen,
+)
 from .themes import load_themes
 from .widgets.charts import (
     Bars,
@@ -53,6 +64,8 @@ NARROW = 100  # below this many columns, inputs and results take turns (F2)
 # the input F2 puts the cursor in, per tab, before any field has been used
 _KEY_INPUT = {"fleet": "fleet.users", "host": "pricing.charge_per_minute_usd",
               "compare": "host.gpu_count"}
+# unsaved work reaches the recovery file this long after the last change (tests shorten it)
+RECOVERY_DELAY_S = float(os.environ.get("INFRACALC_RECOVERY_DELAY_S", "0.5"))
 SHORT = 32  # below this many rows (or when narrow), figures and charts take turns (F8)
 
 
@@ -96,6 +109,9 @@ class InfracalcApp(App[int]):
         self._stale: set[str] = {"fleet", "host", "compare"}
         self._views: dict[str, int] = {"fleet": 0, "host": 0}
         self._last_field: str | None = None
+        self._recovery_timer: Any = None
+        self._recovery_failed = False
+        self._disk_stamp = _stamp(path)
         self._animation: Any = None
         self._animate_threads: int | None = None
         wb = scenario.values["model.weight_bits"]
@@ -163,6 +179,8 @@ class InfracalcApp(App[int]):
         self.query_one(f"#{self._active_tab() if self._active_tab() != 'compare' else 'host'}"
                        "-figures", FiguresTable).focus()
         self.call_after_refresh(self.set_help, None)
+        self._install_signal_handlers()
+        self.call_after_refresh(self._offer_recovery)
 
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
@@ -256,6 +274,7 @@ class InfracalcApp(App[int]):
         self.set_help(path)
         self._update_title()
         self.recompute()
+        self._schedule_recovery()
 
     # -- results --------------------------------------------------------------------------
 
@@ -421,9 +440,11 @@ class InfracalcApp(App[int]):
 
     # -- files ----------------------------------------------------------------------------
 
+    _never_saved = False  # restored work with no file behind it
+
     @property
     def dirty(self) -> bool:
-        return not self.scenario.same_values(self.saved)
+        return self._never_saved or not self.scenario.same_values(self.saved)
 
     def _update_title(self) -> None:
         self.title = f"infracalc — {self.scenario.name}{' *' if self.dirty else ''}"
@@ -431,24 +452,134 @@ class InfracalcApp(App[int]):
 
     def action_save(self) -> None:
         if self.path is None or _inside(self.path, shipped_scenarios()):
-            self.push_screen(SaveAsScreen(scenarios_dir(), _slug(self.scenario.name)),
-                             self._save_to)
-        else:
-            self._save_to(self.path)
+            self.action_save_as()
+            return
+        current = _stamp(self.path)
+        if current is not None and self._disk_stamp is not None and current != self._disk_stamp:
+            def answer(choice: str) -> None:
+                if choice == "overwrite":
+                    self._save_to(self.path, confirmed=True)
+                elif choice == "save-as":
+                    self.action_save_as()
 
-    def _save_to(self, path: Path | None) -> None:
+            self.push_screen(ChoiceScreen(
+                f"{self.path} changed on disk since you opened it (another editor or "
+                "another infracalc?). Overwrite it with your version?",
+                [("o", "Overwrite", "overwrite"), ("a", "Save as…", "save-as"),
+                 ("c", "Cancel", "cancel")], "cancel"), answer)
+            return
+        self._save_to(self.path, confirmed=True)
+
+    def action_save_as(self) -> None:
+        self.push_screen(SaveAsScreen(scenarios_dir(), _slug(self.scenario.name)),
+                         self._save_to)
+
+    def _save_to(self, path: Path | None, confirmed: bool = False) -> None:
         if path is None:
+            return
+        if not confirmed and path.exists() and path != self.path:
+            self.push_screen(ConfirmScreen(f"{path} already exists. Replace it?", "Replace",
+                                           "Cancel"),
+                             lambda ok: self._save_to(path, confirmed=True) if ok else None)
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             save(self.scenario, path)
         except OSError as exc:
-            self.notify(f"Could not save to {path}: {exc.strerror or exc}. Nothing was lost; "
-                        "try another name or folder.", severity="error", timeout=10)
+            self.notify(f"Could not save to {path}: {exc.strerror or exc}. Nothing was lost: "
+                        "your changes are still here (and in the recovery file); try another "
+                        "name or folder.", severity="error", timeout=10)
             return
-        self.path, self.saved = path, self.scenario
+        self.path, self.saved, self._never_saved = path, self.scenario, False
+        self._disk_stamp = _stamp(path)
         self._update_title()
+        self._drop_own_recovery()
         self.notify(f"Saved {path}")
+
+    # -- recovery -------------------------------------------------------------------------
+
+    def _schedule_recovery(self) -> None:
+        """Write the recovery file a moment after the last change (one write per burst)."""
+        if self._recovery_timer is not None:
+            self._recovery_timer.stop()
+        self._recovery_timer = self.set_timer(RECOVERY_DELAY_S, self.write_recovery)
+
+    def write_recovery(self) -> None:
+        """Keep unsaved work in the state folder (or drop the file when nothing is unsaved)."""
+        self._recovery_timer = None
+        if not self.dirty:
+            self._drop_own_recovery()
+            return
+        try:
+            recovery.write(self.scenario, self.path)
+        except OSError as exc:
+            if not self._recovery_failed:  # say it once, not on every keystroke
+                self._recovery_failed = True
+                self.notify(f"Cannot write the recovery file in {recovery.recovery_dir()}: "
+                            f"{exc.strerror or exc}. Save often.", severity="warning",
+                            timeout=10)
+
+    def _drop_own_recovery(self) -> None:
+        with contextlib.suppress(OSError):
+            recovery.discard(recovery.own_file())
+
+    def _install_signal_handlers(self) -> None:
+        """SIGHUP (the SSH connection dropped) and SIGTERM: keep the work, then leave."""
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+            self._signals_installed = True
+
+    def _on_signal(self, sig: int) -> None:
+        self.write_recovery()
+        self.exit(128 + sig)
+
+    def on_unmount(self) -> None:
+        if getattr(self, "_signals_installed", False):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGHUP, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
+
+    def _offer_recovery(self) -> None:
+        found, warnings = recovery.pending()
+        for warning in warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        if not found:
+            return
+        rec = found[0]
+
+        def answer(choice: str) -> None:
+            if choice == "restore":
+                self.restore(rec)
+            elif choice == "discard":
+                recovery.discard(rec.file)
+                self.notify("Recovered changes discarded.")
+            if choice != "later":
+                self.call_after_refresh(self._offer_recovery)  # the next one, if any
+
+        more = f" ({len(found) - 1} more after this one)" if len(found) > 1 else ""
+        self.push_screen(ChoiceScreen(
+            f"infracalc found {rec.describe()}{more}. Restore them?",
+            [("r", "Restore", "restore"), ("d", "Discard", "discard"),
+             ("l", "Later", "later")], "later"), answer)
+
+    def restore(self, rec: recovery.Recovery) -> None:
+        """Bring recovered work back as unsaved changes to the file it came from."""
+        baseline = None
+        if rec.origin is not None:
+            with contextlib.suppress(ScenarioError):
+                baseline = load(rec.origin)
+        self.load_scenario(rec.scenario, rec.origin)
+        if baseline is not None:
+            self.saved = baseline
+        else:  # nothing on disk to compare with: unsaved until saved
+            self._never_saved = True
+        self._update_title()
+        self.write_recovery()  # now ours: written before the old file goes
+        recovery.discard(rec.file)
+        self.notify(f"Restored {rec.describe()}. Save with Ctrl+S.", timeout=8)
 
     def _entries(self, include_user: bool) -> list[tuple[str, Path]]:
         entries = [(f"Preset: {p.scenario.name}", p.path) for p in presets().values()]
@@ -488,7 +619,8 @@ class InfracalcApp(App[int]):
 
     def load_scenario(self, scenario: Scenario, path: Path | None) -> None:
         self.scenario = self.saved = scenario
-        self.path = path
+        self.path, self._never_saved = path, False
+        self._disk_stamp = _stamp(path)
         self.errors.clear()
         inputs = self.query_one(InputsPane)
         for f in BY_PATH:
@@ -498,16 +630,21 @@ class InfracalcApp(App[int]):
             self.query_one("#tabs", TabbedContent).active = scenario.focus
         self._update_title()
         self.recompute()
+        self._schedule_recovery()
         if self.screen.has_class("narrow") and not self.screen.has_class("show-inputs"):
             self.call_after_refresh(self._focus_results)
 
     async def action_quit(self) -> None:
-        if not self.dirty:
+        def leave() -> None:
+            self._drop_own_recovery()  # saved, or the user said to drop the changes
             self.exit(0)
+
+        if not self.dirty:
+            leave()
             return
         self.push_screen(ConfirmScreen("You have unsaved changes. Quit without saving?",
                                        "Quit", "Keep editing"),
-                         lambda ok: self.exit(0) if ok else None)
+                         lambda ok: leave() if ok else None)
 
     # -- theme and palette ----------------------------------------------------------------
 
@@ -527,6 +664,8 @@ class InfracalcApp(App[int]):
             yield SystemCommand(f"{binding.description} ({binding.key})",
                                 binding.tooltip or binding.description,
                                 lambda a=binding.action: self.run_action(a))
+        yield SystemCommand("Save as…", "Save the scenario under a new name or path",
+                            self.action_save_as)
         for f in BY_PATH.values():
             yield SystemCommand(f"Edit: {f.label} [{f.section}]", f.help,
                                 lambda path=f.path: self.focus_field(path))
@@ -544,6 +683,17 @@ class InfracalcApp(App[int]):
 def _cost_vs_utilization(values: Mapping[str, Any]) -> tuple[Any, Any, float]:
     u, cost = series.fleet_cost_vs_utilization(values)
     return u, cost, float(values["fleet.target_utilization"])
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """What a file looked like on disk (mtime, size), to notice changes made by others."""
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -1,8 +1,9 @@
-"""Modal dialogs: explain a figure, confirm, save as, open, help."""
+"""Modal dialogs: explain a figure, confirm, choose, save as, open, help."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -57,6 +58,39 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """A question with several answers, each on a button with its own key; esc is `cancel`."""
+
+    AUTO_FOCUS = "*"
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]], cancel: str) -> None:
+        """``choices``: (key, label, value) per button, the first one focused."""
+        super().__init__()
+        self.question, self.choices, self.cancel = question, choices, cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title", markup=False)
+            with Horizontal(classes="buttons"):
+                for i, (key, label, value) in enumerate(self.choices):
+                    yield Button(f"{label} ({key})", id=f"choice-{value}",
+                                 variant="warning" if i == 0 else "default")
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape":
+            event.stop()
+            self.dismiss(self.cancel)
+            return
+        for key, _, value in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(str(event.button.id).removeprefix("choice-"))
 
 
 class SaveAsScreen(ModalScreen[Path | None]):
