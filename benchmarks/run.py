@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import engine_bench  # noqa: E402
+import engine_bench
 
 
 def main() -> None:

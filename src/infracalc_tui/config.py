@@ -23,6 +23,11 @@ def config_path() -> Path:
     return Path(os.environ.get("INFRACALC_CONFIG_DIR") or user_config_dir(APP)) / "config.toml"
 
 
+def themes_dir() -> Path:
+    """The user's own themes (``*.toml``, same format as the shipped ones)."""
+    return config_path().parent / "themes"
+
+
 def scenarios_dir() -> Path:
     """The user's own scenarios folder (created on first save)."""
     return Path(os.environ.get("INFRACALC_DATA_DIR") or user_data_dir(APP)) / "scenarios"

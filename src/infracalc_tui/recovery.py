@@ -103,4 +103,7 @@ def _alive(pid: int) -> bool:
         return False
     except OSError:  # exists but is not ours to signal
         return True
-    return True
+    try:  # an exited process its parent has not reaped yet (Linux) is gone too
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True

@@ -169,8 +169,9 @@ def _toml_value(value: Any) -> Any:
 class _Locator:
     """Line numbers of keys in TOML text, for error messages.
 
-    Knows ``[section]``, ``[section.key]`` and ``[[section.key]]`` headers, ``key =`` and ``key.sub =`` lines and
-    ``section.key =`` at the top level; quoted keys are located when they are plain words.
+    Knows ``[section]``, ``[section.key]`` and ``[[section.key]]`` headers, ``key =`` and
+    ``key.sub =`` lines and ``section.key =`` at the top level; quoted keys are located
+    when they are plain words.
     """
 
     _NAME = r"""(?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*')"""

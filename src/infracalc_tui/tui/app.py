@@ -21,11 +21,11 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 from .. import recovery
 from ..calc import explain_for, parse_field_text, report_for
-from ..config import Config, load_config, save_config, scenarios_dir
+from ..config import DEFAULT_THEME, Config, load_config, save_config, scenarios_dir
 from ..engine import series
 from ..formatting import plain_number, usd
 from ..formatting import value as fmt_value
@@ -166,6 +166,13 @@ class InfracalcApp(App[int]):
             self.register_theme(theme)
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        else:
+            warnings.append(f"theme {self.config.theme!r} (from your config) is not "
+                            "available; using the default for now")
+            self._theme_fallback = True  # not the user's choice: keep their config as it is
+            self.theme = DEFAULT_THEME
+            self._theme_fallback = False
+        self._apply_cursor_blink()
         for warning in [*warnings, self._config_warning]:
             if warning:
                 self.notify(warning, severity="warning", timeout=8)
@@ -648,8 +655,11 @@ class InfracalcApp(App[int]):
 
     # -- theme and palette ----------------------------------------------------------------
 
+    _theme_fallback = False
+
     def watch_theme(self, theme: str) -> None:
-        if getattr(self, "config", None) is None or self.config.theme == theme:
+        if getattr(self, "config", None) is None or self.config.theme == theme or \
+                self._theme_fallback:
             return
         self.config.theme = theme
         with contextlib.suppress(OSError):
@@ -666,9 +676,23 @@ class InfracalcApp(App[int]):
                                 lambda a=binding.action: self.run_action(a))
         yield SystemCommand("Save as…", "Save the scenario under a new name or path",
                             self.action_save_as)
+        yield SystemCommand("Cursor blink on/off", "Blinking costs a repaint twice a second "
+                            "over SSH; the choice is remembered", self.action_toggle_blink)
         for f in BY_PATH.values():
             yield SystemCommand(f"Edit: {f.label} [{f.section}]", f.help,
                                 lambda path=f.path: self.focus_field(path))
+
+    def _apply_cursor_blink(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.config.cursor_blink
+
+    def action_toggle_blink(self) -> None:
+        """A blinking cursor repaints twice a second: over a slow link, turn it off."""
+        self.config.cursor_blink = not self.config.cursor_blink
+        self._apply_cursor_blink()
+        with contextlib.suppress(OSError):
+            save_config(self.config)
+        self.notify(f"Cursor blink {'on' if self.config.cursor_blink else 'off'} (remembered)")
 
     def focus_field(self, path: str) -> None:
         """Put the cursor in a field (showing the inputs pane if it is hidden)."""

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from pathlib import Path
 
 from textual.theme import Theme
 
+from ..config import themes_dir
 from ..resources import shipped_dir
 
 _COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel",
             "success", "warning", "error")
 
 
-def load_themes(folder: Path | None = None) -> tuple[list[Theme], list[str]]:
-    """Every valid theme in the folder, and a warning for each broken file."""
+def load_themes(*folders: Path) -> tuple[list[Theme], list[str]]:
+    """Every valid theme in the folders (default: shipped, then the user's), and a warning
+    for each broken file."""
     themes: list[Theme] = []
     warnings: list[str] = []
-    for path in sorted((folder or shipped_dir("themes")).glob("*.toml")):
+    paths: list[Path] = []
+    for folder in folders or (shipped_dir("themes"), themes_dir()):
+        with contextlib.suppress(OSError):
+            paths += sorted(folder.glob("*.toml"))
+    for path in paths:
         try:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
             name = doc["name"]
@@ -30,5 +37,5 @@ def load_themes(folder: Path | None = None) -> tuple[list[Theme], list[str]]:
             theme.to_color_system()  # raises on a colour Textual cannot parse
             themes.append(theme)
         except Exception as exc:  # a broken theme file must never stop the app
-            warnings.append(f"theme {path.name} ignored: {exc}")
+            warnings.append(f"theme {path} ignored: {exc}")
     return themes, warnings
