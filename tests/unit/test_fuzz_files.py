@@ -124,8 +124,8 @@ def test_a_bad_value_is_named_with_its_key_and_line(key: str, value: object) -> 
         path.write_text(text)
         code, _, err = run_cli("validate", str(path))
     if code == 2:
-        line = next(i for i, t in enumerate(text.splitlines(), 1)
-                    if t.startswith((f"{name} =", f"{name}.", f"[{section}.{name}", f"[[{section}.{name}")))
+        starts = (f"{name} =", f"{name}.", f"[{section}.{name}", f"[[{section}.{name}")
+        line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith(starts))
         first = err.splitlines()[0]
         assert f"{path}:{line}: " in first and key in first, (first, text)
 
