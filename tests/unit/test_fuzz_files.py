@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from infracalc_tui import cli
@@ -109,6 +109,7 @@ WORK = Path(tempfile.mkdtemp(prefix="infracalc-fuzz-"))  # one file, rewritten p
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(data=hostile)
+@example(data=b'[model]\n"\xc2\x85" = false\n')  # found: a key with a line break (NEL)
 def test_hostile_files_never_crash_the_cli(data: bytes) -> None:
     check(WORK / "plan.toml", data)
 
@@ -116,6 +117,9 @@ def test_hostile_files_never_crash_the_cli(data: bytes) -> None:
 @settings(max_examples=max(200, EXAMPLES // 20), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(key=st.sampled_from(REAL_KEYS), value=values)
+@example(key="model.preset", value={"": {}})  # found: [model.preset.""] header
+@example(key="model.preset", value=[{"": [False]}])  # found: [[model.preset]]
+@example(key="model.preset", value={"\x85": {}})  # found: NEL is not a TOML line break
 def test_a_bad_value_is_named_with_its_key_and_line(key: str, value: object) -> None:
     section, name = key.split(".")
     text = tomli_w.dumps({"name": "x", section: {name: value}})
@@ -125,7 +129,7 @@ def test_a_bad_value_is_named_with_its_key_and_line(key: str, value: object) -> 
         code, _, err = run_cli("validate", str(path))
     if code == 2:
         starts = (f"{name} =", f"{name}.", f"[{section}.{name}", f"[[{section}.{name}")
-        line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith(starts))
+        line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith(starts))
         first = err.splitlines()[0]
         assert f"{path}:{line}: " in first and key in first, (first, text)
 

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest import approx
 
 from infracalc_tui.engine.throughput import (
@@ -139,3 +141,57 @@ def test_calibration_against_mlperf_llama2_70b_offline(gpu: str, mlperf: float) 
     f = report_for(s)["fleet"]
     per_gpu = 290 / f["gpu_seconds_per_query"]
     assert mlperf / 1.5 < per_gpu < mlperf * 1.5
+
+
+def _bisect_reference(min_speed: float, upper: float, **kw: float) -> float:
+    """The plain bisection over [0, upper] the closed forms must agree with."""
+    lo, hi = 0.0, float(upper)
+    t_max = 1.0 / min_speed if min_speed > 0 else np.inf
+    while lo < hi:
+        mid = np.floor((lo + hi + 1.0) / 2.0)
+        if max(*step_times(mid, **kw)) <= t_max:
+            lo = mid
+        else:
+            hi = mid - 1.0
+    return lo
+
+
+@given(w=st.floats(1e6, 2e12), a=st.floats(0.01, 1.0), kv=st.floats(0.0, 2e6),
+       ctx=st.floats(1.0, 2e5), bw=st.floats(1e9, 1e14), fl=st.floats(1e11, 1e17),
+       act=st.floats(1e6, 2e12), speed=st.floats(0.0, 1e4), upper=st.floats(1.0, 1e9),
+       dense=st.booleans())
+def test_closed_form_batch_matches_bisection(w, a, kv, ctx, bw, fl, act, speed, upper,
+                                             dense) -> None:
+    kw = dict(weights=w, active_fraction=1.0 if dense else a, kv=kv, avg_tokens=ctx,
+              eff_bandwidth=bw, eff_flops=fl, active_params=act)
+    got = float(largest_batch_at_speed(speed, upper, **kw))
+    assert got == _bisect_reference(speed, np.clip(np.floor(upper), 1, 1e9), **kw)
+
+
+def test_throughput_cache_key_covers_every_input_it_reads() -> None:
+    """The memo is keyed on model.*, gpu.*, serving.* and two fleet keys: throughput must
+    read nothing else, or a change there would show a stale figure."""
+    from infracalc_tui.engine import evaluate as ev
+    from infracalc_tui.scenario.presets import presets
+
+    read: set[str] = set()
+
+    class Recording(dict):
+        def __getitem__(self, key: str):
+            read.add(key)
+            return super().__getitem__(key)
+
+    ev._throughput(ev.Values(Recording(presets()["gpt4o-1b-users"].scenario.values)))
+    outside = {k for k in read if not k.startswith(ev._THROUGHPUT_PREFIXES)}
+    assert outside <= set(ev._THROUGHPUT_EXTRA), outside
+
+
+def test_throughput_cache_returns_fresh_results_for_changed_inputs() -> None:
+    from infracalc_tui.calc import report_for
+    from infracalc_tui.scenario.presets import presets
+
+    s = presets()["llama70b-own-hardware"].scenario
+    first = report_for(s)["host"]["decode_tokens_per_s_per_stream"]
+    faster = report_for(s.with_value("gpu.bandwidth_tb_s", 2.016))["host"][
+        "decode_tokens_per_s_per_stream"]
+    assert faster > first and report_for(s)["host"]["decode_tokens_per_s_per_stream"] == first

@@ -66,7 +66,34 @@ def _model_bytes(v: Values) -> tuple[Array, Array, Array, Array]:
     return n, a, w, kv
 
 
+# throughput reads only these: a change elsewhere (users, prices, hours) reuses its result
+_THROUGHPUT_PREFIXES = ("model.", "gpu.", "serving.")
+_THROUGHPUT_EXTRA = ("fleet.input_tokens_per_query", "fleet.output_tokens_per_query")
+_throughput_cache: dict[tuple[Any, ...], dict[str, Array]] = {}
+_CACHE_SIZE = 64
+
+
 def throughput(v: Values) -> dict[str, Array]:
+    """Roofline throughput of one replica; memoised for scalar scenarios (the TUI's case:
+    a chart sweep or a price edit asks again for the same model, GPU and serving)."""
+    p = v._p
+    keys = [k for k in p if k.startswith(_THROUGHPUT_PREFIXES)] + list(_THROUGHPUT_EXTRA)
+    if not all(isinstance(p.get(k), (int, float, str, type(None))) for k in keys):
+        return _throughput(v)  # arrays: a sweep over throughput's own inputs
+    key = tuple(sorted((k, p.get(k)) for k in keys))
+    hit = _throughput_cache.get(key)
+    if hit is None:
+        if len(_throughput_cache) >= _CACHE_SIZE:
+            _throughput_cache.pop(next(iter(_throughput_cache)))
+        hit = _throughput(v)
+        for a in hit.values():
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False  # shared between callers: nobody may change it
+        _throughput_cache[key] = hit
+    return dict(hit)
+
+
+def _throughput(v: Values) -> dict[str, Array]:
     n, a, w, kv = _model_bytes(v)
     ctx = v("model.context_tokens")
     usable = v("gpu.memory_gb") * 1e9 * v("serving.memory_utilization")

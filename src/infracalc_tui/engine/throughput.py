@@ -80,22 +80,52 @@ def step_times(batch: ArrayLike, weights: ArrayLike, active_fraction: ArrayLike,
 def largest_batch_at_speed(min_speed: ArrayLike, upper: ArrayLike, **step_kw: ArrayLike) -> Array:
     """Largest integer B in [1, upper] whose per-stream speed 1/t(B) >= min_speed; 0 if none.
 
-    t(B) grows with B, so a vectorised bisection finds it for every grid point at once.
+    Dense models: t(B) = max((W + B·L·kv)/BW, 2AB/F) is linear in B, so B is a closed
+    form (checked one step either way against rounding). MoE: the weights read grow with B;
+    the closed forms with all of W and with none of it bracket B, and a vectorised bisection
+    closes the bracket (a few steps) only where it is open.
     min_speed <= 0 means no limit (the answer is ``upper``).
     """
     smin = arr(min_speed)
-    hi = np.floor(np.broadcast_to(arr(upper), np.broadcast_shapes(
-        smin.shape, arr(upper).shape, *(arr(v).shape for v in step_kw.values()))).copy())
-    hi = np.clip(hi, 1.0, BATCH_CAP)
-    t_max = np.where(smin > 0, div(1.0, np.where(smin > 0, smin, 1.0)), np.inf)
-    lo = np.zeros_like(hi)
+    shape = np.broadcast_shapes(smin.shape, arr(upper).shape,
+                                *(arr(v).shape for v in step_kw.values()))
+    hi = np.clip(np.floor(np.broadcast_to(arr(upper), shape)), 1.0, BATCH_CAP)
+    with np.errstate(divide="ignore", over="ignore"):  # a denormal speed: no limit (inf)
+        t_max = np.broadcast_to(np.where(smin > 0, 1.0 / np.where(smin > 0, smin, 1.0),
+                                         np.inf), shape)
+
+    def t(batch: Array) -> Array:
+        return np.maximum(*step_times(batch, **step_kw))
+
+    w = arr(step_kw["weights"])
+    per_token = arr(step_kw["avg_tokens"]) * arr(step_kw["kv"])
+    bw, flops = arr(step_kw["eff_bandwidth"]), arr(step_kw["eff_flops"])
+    per_batch_cmp = 2.0 * arr(step_kw["active_params"])
+
+    def closed(weights_read: Array) -> Array:
+        """Largest B with max((w + B·per_token)/bw, B·per_batch_cmp/flops) <= t_max."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            mem = np.where(per_token > 0, (t_max * bw - weights_read) / per_token,
+                           np.where(weights_read <= t_max * bw, np.inf, -1.0))
+            cmp = np.where(per_batch_cmp > 0, t_max * flops / per_batch_cmp, np.inf)
+            b = np.floor(np.minimum(mem, cmp))
+        b = np.where(np.isnan(b), 0.0, b)
+        return np.clip(b, 0.0, hi)
+
+    dense = np.broadcast_to(arr(step_kw["active_fraction"]) >= 1.0, shape)
+    lo = closed(np.broadcast_to(w, shape))  # feasible when all weights are read: a lower bound
+    top = np.where(dense, lo, np.minimum(closed(np.zeros(shape)) + 1.0, hi))  # upper bound
+    # rounding in the closed forms: step down while infeasible, up while the next one fits
+    lo = np.where((lo >= 1.0) & (t(np.maximum(lo, 1.0)) > t_max), lo - 1.0, lo)
+    nxt = np.minimum(lo + 1.0, hi)
+    lo = np.where((nxt > lo) & (t(nxt) <= t_max), nxt, lo)
+    hi = np.maximum(np.where(dense, lo, top), lo)
     for _ in range(64):
         active = lo < hi
         if not active.any():
             break
         mid = np.floor((lo + hi + 1.0) / 2.0)
-        t_mem, t_cmp = step_times(mid, **step_kw)
-        ok = np.maximum(t_mem, t_cmp) <= t_max
+        ok = t(mid) <= t_max
         lo = np.where(active & ok, mid, lo)
         hi = np.where(active & ~ok, mid - 1.0, hi)
     return lo

@@ -181,7 +181,7 @@ class _Locator:
     def __init__(self, text: str) -> None:
         self._lines: dict[tuple[str, str], int] = {}
         section = ""
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):  # TOML breaks only at \n
             if m := self._HEADER.match(line):
                 section = _bare(m.group(1))
                 self._lines.setdefault(("", section), number)

@@ -1,0 +1,110 @@
+"""The app under fuzz: random keys and pastes across fields, tabs and dialogs, and random
+resizes down to 20x8. No crash, no NaN or Infinity on screen, and while a field is invalid
+the figures shown are the engine's for the last valid scenario.
+
+Event counts: FUZZ_TUI_EVENTS (default 2,000 over four seeds; more in a deep run).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+
+import pytest
+from textual import events
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from infracalc_tui.calc import report_for
+from infracalc_tui.scenario import FIELDS
+from infracalc_tui.tui.widgets.figures import FiguresTable, Warnings, figure_text
+
+from .conftest import make_app
+
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+EVENTS = int(os.environ.get("FUZZ_TUI_EVENTS", 10_000 if DEEP else 2_000))
+SEEDS = 4
+RESIZES = 100  # in all, spread over the seeds
+
+TYPED = [*list("0123456789.-e$%kKBM_ ,x/"), "1e400", "nan", "inf", "-0", "1B", "$0.02"]
+KEYS = ["tab", "shift+tab", "up", "down", "shift+up", "shift+down", "enter", "escape",
+        "backspace", "delete", "home", "end", "left", "right", "pageup", "pagedown",
+        "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "ctrl+e", "ctrl+o", "ctrl+n",
+        "ctrl+s", "ctrl+p", "e", "n", "r", "l", "d", "c", "o", "a"]
+PASTES = ["1e400", "NaN", "-inf", "1_000_000", "$0.02", "2.5k", "1B", "70%", "😀", "\x00\x1b[2J",
+          "9" * 400, "   ", "0x10", "1e-320", "-5", "1e308", "12,5", "h100", "\n\n", "1e9\t2"]
+FIELD_PATHS = [f.path for f in FIELDS]
+NAN_ON_SCREEN = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
+
+
+def check_figures(app) -> None:
+    """Every figure is the engine's for the scenario shown, and none is NaN/Infinity."""
+    scenario = app.scenario
+    if app._animate_threads is not None:
+        scenario = scenario.with_value("pricing.concurrent_threads", app._animate_threads)
+    expected = report_for(scenario)
+    for table in app.query(FiguresTable):
+        for path in table.paths:
+            shown = str(table.get_cell(path, "value"))
+            assert shown == figure_text(expected, path), (path, shown, app.errors)
+            assert not NAN_ON_SCREEN.search(shown), (path, shown)
+    for warnings in app.query(Warnings):
+        assert not NAN_ON_SCREEN.search(str(warnings.render())), warnings.render()
+
+
+def check_results_text(app) -> None:
+    """No NaN/Infinity in anything the results pane draws (charts included). Inputs and
+    dialogs are left out: they echo what the user typed, which may well be 'nan'."""
+    for widget in app.query("#results *"):
+        if not widget.display or not widget.size.area:
+            continue
+        if isinstance(widget, DataTable):
+            text = " ".join(str(c) for row in range(widget.row_count)
+                            for c in widget.get_row_at(row))
+        elif isinstance(widget, (Static, PlotextPlot)):
+            text = str(widget.render())
+        else:
+            continue
+        m = NAN_ON_SCREEN.search(text)
+        assert not m, (widget, text[max(0, m.start() - 200):m.end() + 50])
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+async def test_random_keys_pastes_and_resizes(seed: int) -> None:
+    rng = random.Random(seed)
+    budget, resizes = EVENTS // SEEDS, RESIZES // SEEDS
+    resize_at = set(rng.sample(range(budget), resizes))
+    done = invalid_seen = 0
+    while done < budget:  # a random Quit may end a session: start another and go on
+        app = make_app(rng.choice(["llama70b-own-hardware", "gpt4o-1b-users"]))
+        async with app.run_test(size=(120, 40)) as pilot:
+            while done < budget and app.is_running:
+                done += 1
+                if done in resize_at:
+                    await pilot.resize_terminal(rng.randint(20, 160), rng.randint(8, 50))
+                roll = rng.random()
+                in_dialog = app.screen is not app.screen_stack[0]
+                if in_dialog and roll < 0.3:
+                    await pilot.press("escape")  # people leave dialogs too
+                elif not in_dialog and roll < 0.15:  # what "Edit: <field>" in ctrl+p does
+                    app.focus_field(rng.choice(FIELD_PATHS))
+                elif roll < 0.23:
+                    app.post_message(events.Paste(rng.choice(PASTES)))
+                elif roll < 0.6:
+                    await pilot.press(*rng.choice(TYPED))
+                else:
+                    await pilot.press(rng.choice(KEYS))
+                if done % 25 == 0:
+                    await pilot.pause()
+                    if not app.is_running:
+                        break
+                    invalid_seen += bool(app.errors)
+                    check_figures(app)
+                if done % 100 == 0 and app.is_running:
+                    check_results_text(app)
+            if app.is_running:
+                await pilot.pause()
+                check_figures(app)
+    assert done == budget
+    assert invalid_seen, "the fuzz never produced an invalid field: it is not hostile enough"
