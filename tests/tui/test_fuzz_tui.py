@@ -14,10 +14,10 @@ import re
 import pytest
 from textual import events
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
 
 from infracalc_tui.calc import report_for
 from infracalc_tui.scenario import FIELDS
+from infracalc_tui.tui.widgets.charts import Chart
 from infracalc_tui.tui.widgets.figures import FiguresTable, Warnings, figure_text
 
 from .conftest import make_app
@@ -62,7 +62,9 @@ def check_results_text(app) -> None:
         if isinstance(widget, DataTable):
             text = " ".join(str(c) for row in range(widget.row_count)
                             for c in widget.get_row_at(row))
-        elif isinstance(widget, (Static, PlotextPlot)):
+        elif isinstance(widget, Chart):
+            text = "\n".join(strip.text for strip in widget._draw_strips())
+        elif isinstance(widget, (Static, FiguresTable)):
             text = str(widget.render())
         else:
             continue

@@ -126,3 +126,9 @@ def test_a_dropped_connection_keeps_the_unsaved_work(terminal, sig: int) -> None
     t2.keys("r")
     t2.keys("F4")
     t2.wait_for("$48.00/day")  # 0.05 $/min x 60 x 8 h x 2 threads
+
+    # the terminal itself goes away (tmux killed, as sshd does): the app must not linger
+    pid2 = t2.pid()
+    t2.close()
+    assert _gone(pid2), "infracalc kept running after its terminal went away"
+    assert list((t2.state / "recovery").glob("*.toml")), "the restored work was not kept"

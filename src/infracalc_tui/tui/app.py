@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import os
 import signal
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -240,7 +241,8 @@ class InfracalcApp(App[int]):
     def set_help(self, path: str | None) -> None:
         bar = self.query_one("#field-help", Static)
         if path is None:
-            bar.update("Tab moves between fields; ↑/↓ nudge a number (shift ×10); F1 help.")
+            self._set_bar("Tab moves between fields; ↑/↓ nudge a number (shift ×10); F1 help.")
+            bar.remove_class("-error")
             return
         f = BY_PATH[path]
         default = "derived" if f.default is None else (
@@ -249,11 +251,18 @@ class InfracalcApp(App[int]):
                f"Default {default}; {f.allowed()}. ({path})"
         if path in self.errors:
             text = f"✗ {self.errors[path]}\n{text}"
-        bar.update(Text(text))
+        self._set_bar(text)
         bar.set_class(path in self.errors, "-error")
 
-    @on(FieldEdited)
-    def _edited(self, event: FieldEdited) -> None:
+    def _set_bar(self, text: str) -> None:
+        """Update the help bar only when its text changes (it is on every keystroke's path)."""
+        if text != getattr(self, "_bar_text", None):
+            self._bar_text = text
+            self.query_one("#field-help", Static).update(Text(text))
+
+    def field_edited(self, event: FieldEdited) -> None:
+        """A field's text changed. Called by the field itself, in the same tick, so that the
+        field and every figure that depends on it repaint in one frame."""
         path, inputs = event.path, self.query_one(InputsPane)
         try:
             value = parse_field_text(path, event.text)
@@ -295,11 +304,17 @@ class InfracalcApp(App[int]):
         self.show_report()
 
     def show_report(self) -> None:
-        r = self.report
-        self.query_one("#fleet-figures", FiguresTable).show(r)
-        self.query_one("#host-figures", FiguresTable).show(r)
-        self.query_one("#fleet-warnings", Warnings).show(r["warnings"], ("Fleet", "Model"))
-        self.query_one("#host-warnings", Warnings).show(r["warnings"], ("Host", "Model"))
+        """Show the report on the active tab; the others catch up when they are opened.
+
+        Touching a hidden widget is not free: Textual then rebuilds its map of every widget
+        (~15 ms), so a keystroke updates only what is on screen.
+        """
+        tab = self._active_tab()
+        if tab in ("fleet", "host"):
+            r = self.report
+            self.query_one(f"#{tab}-figures", FiguresTable).show(r)
+            self.query_one(f"#{tab}-warnings", Warnings).show(
+                r["warnings"], ("Fleet" if tab == "fleet" else "Host", "Model"))
         self._refresh_charts()
 
     def _active_tab(self) -> str:
@@ -339,7 +354,7 @@ class InfracalcApp(App[int]):
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:
-        self._refresh_charts()
+        self.show_report()
 
     # -- actions --------------------------------------------------------------------------
 
@@ -540,6 +555,10 @@ class InfracalcApp(App[int]):
 
     def _on_signal(self, sig: int) -> None:
         self.write_recovery()
+        # with the terminal gone, restoring it can block for good: leave regardless
+        watchdog = threading.Timer(2.0, os._exit, (128 + sig,))
+        watchdog.daemon = True
+        watchdog.start()
         self.exit(128 + sig)
 
     def on_unmount(self) -> None:

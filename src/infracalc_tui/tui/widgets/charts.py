@@ -7,11 +7,16 @@ nothing here computes a figure.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.color import Color
+from textual.strip import Strip
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
@@ -19,6 +24,36 @@ from ... import formatting as fmt
 from ...engine.series import Breakdown, FleetSweep, Frontier, Grid, Projection
 
 Source = Callable[[Mapping[str, Any]], Any]
+
+
+# plotext draws in plain text (its "clear" theme); we colour by character class from the
+# app's theme: cheaper than parsing ANSI, follows any theme, and NO_COLOR keeps the markers
+_MARKS = (
+    (re.compile(r"[\u2800-\u28ff]+"), "primary"),  # braille lines
+    (re.compile(r"•+"), "secondary"),
+    (re.compile(r"(?<![A-Za-z])x+(?![A-Za-z])"), "warning"),
+    (re.compile(r"(?<![A-Za-z0-9])\++(?![A-Za-z0-9])"), "success"),
+    (re.compile(r"●+"), "accent"),
+    (re.compile(r"[┌┐└┘─│┤├┬┴┼]+"), "foreground-muted"),
+)
+
+
+def _strip(line: str, width: int, base: Style,
+           styles: list[tuple[re.Pattern[str], Style]]) -> Strip:
+    """One line of the chart as segments coloured by character class, padded to width."""
+    marks = sorted((m.start(), m.end(), style) for pattern, style in styles
+                   for m in pattern.finditer(line))
+    segments, at = [], 0
+    for start, end, style in marks:
+        if start < at:
+            continue  # overlapping classes: the first one wins
+        if start > at:
+            segments.append(Segment(line[at:start], base))
+        segments.append(Segment(line[start:end], style))
+        at = end
+    if at < len(line):
+        segments.append(Segment(line[at:], base))
+    return Strip(segments).adjust_cell_length(width, base)
 
 
 class Chart(PlotextPlot):
@@ -35,22 +70,67 @@ class Chart(PlotextPlot):
 
     def show_data(self, data: Any) -> None:
         self.data = data
+        self._strips = None
         self.refresh()
 
-    def render(self):  # type: ignore[no-untyped-def]
-        self.plt.clear_data()
-        self.plt.clear_figure()
+    _strips: list[Strip] | None = None
+    _strips_key: tuple[Any, ...] = ()
+
+    def render_line(self, y: int) -> Strip:
+        """Line API: the chart is drawn once per data, size and theme into strips, which
+        Textual then copies; cheaper than handing it a Text to lay out on every repaint."""
+        key = (self.size, self.app.theme)
+        if self._strips is None or key != self._strips_key:
+            self._strips, self._strips_key = self._draw_strips(), key
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _draw_strips(self) -> list[Strip]:
+        width, height = self.size
+        base = self.rich_style
+        if self.data is None or width <= 10 or height <= 4:
+            return []
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
         try:
-            if self.data is not None and self.size.width > 10 and self.size.height > 4:
-                self.draw(self.plt, self.data)
-            return super().render()
+            plt.plotsize(width, height)
+            plt._set_size(width, height)  # as textual-plotext does: plotsize alone may lag
+            plt.theme("clear")
+            self.draw(plt, self.data)
+            drawn = plt.build().replace("\x1b[0m", "")
         except Exception as exc:  # plotext is fragile at odd sizes: a chart never kills the app
-            self.plt.clear_data()
-            self.plt.clear_figure()
-            return Text(f"(chart unavailable at this size: {type(exc).__name__})", style="dim")
+            message = f"(chart unavailable at this size: {type(exc).__name__})"
+            return [Strip([Segment(message[:width], base + Style(dim=True))])]
+        finally:
+            plt.clear_data()
+        styles = self._mark_styles(base)
+        return [_strip(line, width, base, styles) for line in drawn.split("\n")[:height]]
+
+    def _mark_styles(self, base: Style) -> list[tuple[re.Pattern[str], Style]]:
+        variables = self.app.theme_variables
+        out = []
+        for pattern, colour in _MARKS:
+            try:
+                colour_style = Style(color=Color.parse(variables[colour]).rich_color)
+            except Exception:  # a theme without that variable: plain text
+                continue
+            out.append((pattern, base + colour_style))
+        return out
 
     def draw(self, plt: Any, data: Any) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+def thin(n: int, at_most: int, x: np.ndarray, keep: list[float]) -> np.ndarray:
+    """Indices of about ``at_most`` evenly spread points of n, plus those whose x is in keep
+    (sorted, unique): plotting more points than columns costs time and shows nothing more."""
+    if n <= at_most:
+        return np.arange(n)
+    picked = set(np.linspace(0, n - 1, at_most).round().astype(int).tolist())
+    picked.update(int(j) for j in np.flatnonzero(np.isin(x, keep)))
+    return np.array(sorted(picked))
 
 
 def money_axis(plt: Any, lo: float, hi: float, ticks: int = 5) -> None:
@@ -91,13 +171,20 @@ class ProjectionChart(Chart):
 
     def draw(self, plt: Any, d: Projection) -> None:
         plt.title("Cumulative $ by month")
-        plt.plot(d.months, d.revenue, label="revenue", marker="dot")
-        plt.plot(d.months, d.cost, label="cost", marker="x")
-        gain = d.profit >= 0
+        # one point per column is all a character canvas shows; keep the months where the
+        # hardware is bought again (the steps) so they land where they happen
+        keep = [m for r in d.replacement_months for m in (r - 1, r)]
+        if d.break_even_month is not None:
+            keep.append(d.break_even_month)
+        i = thin(len(d.months), max(8, self.size.width - 8), d.months, keep)
+        months, revenue, cost, profit = d.months[i], d.revenue[i], d.cost[i], d.profit[i]
+        plt.plot(months, revenue, label="revenue", marker="dot")
+        plt.plot(months, cost, label="cost", marker="x")
+        gain = profit >= 0
         if np.any(gain):
-            plt.scatter(d.months[gain], d.profit[gain], label="profit", marker="+")
+            plt.scatter(months[gain], profit[gain], label="profit", marker="+")
         if np.any(~gain):
-            plt.scatter(d.months[~gain], d.profit[~gain], label="loss", marker="-")
+            plt.scatter(months[~gain], profit[~gain], label="loss", marker="-")
         for m in d.replacement_months:
             plt.vline(m)
         if d.break_even_month is not None:
@@ -135,7 +222,7 @@ class Bars(Static):
     def show(self, title: str, labels: list[str], amounts: list[float], suffix: str,
              shares: list[float] | None = None) -> None:
         self._rows = (title, labels, amounts, suffix, shares)
-        self.refresh(layout=True)
+        self.refresh()  # its size comes from the grid cell, not from its content
 
     def show_breakdown(self, b: Breakdown) -> None:
         self.show(f"Cost per {b.period}", b.labels, [float(a) for a in b.amounts],
@@ -189,7 +276,7 @@ class Heatmap(Static):
 
     def show_data(self, grid: Grid) -> None:
         self.grid = grid
-        self.refresh(layout=True)
+        self.refresh()  # its size comes from the grid cell, not from its content
 
     def render(self) -> Text:
         g = self.grid

@@ -8,6 +8,7 @@ the page are neither computed nor rendered, which also keeps every change cheap.
 from __future__ import annotations
 
 import math
+import pickle
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -39,6 +40,7 @@ class ChartDeck(Vertical):
         self._grid_shape: tuple[int, int] = (0, 0)
         self._values: Mapping[str, Any] | None = None
         self._stale: set[int] = set(range(len(self.charts)))
+        self._prints: dict[int, bytes] = {}  # what each chart last drew
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="deck-caption")
@@ -108,4 +110,8 @@ class ChartDeck(Vertical):
             if i in self._stale:
                 self._stale.discard(i)
                 chart: Any = self.charts[i]
-                chart.show_data(chart.source(self._values))
+                data = chart.source(self._values)
+                print_ = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+                if print_ != self._prints.get(i):  # same series: nothing to redraw
+                    self._prints[i] = print_
+                    chart.show_data(data)

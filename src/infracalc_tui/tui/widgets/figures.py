@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.events import Click
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from ... import formatting as fmt
 from ...engine import OUTPUTS
@@ -44,32 +47,105 @@ class ExplainRequested(Message):
         self.path = path
 
 
-class FiguresTable(DataTable[str]):
-    """Headline figures; enter or `e` explains the one under the cursor."""
+class FiguresTable(Widget, can_focus=True):
+    """Headline figures, one per row; a cursor row that enter, `e` or a double click explains.
 
-    BINDINGS = [Binding("e", "explain", "Explain", tooltip="Show how this figure was computed")]
+    A light widget, not a DataTable: it is repainted on every keystroke that changes a
+    figure, and drawing a dozen lines of text must cost well under a millisecond.
+    """
+
+    DEFAULT_CSS = """
+    FiguresTable { height: auto; }
+    FiguresTable > .figures--label { color: $text-muted; }
+    FiguresTable > .figures--odd { background: $surface-lighten-1 20%; }
+    FiguresTable > .figures--cursor { background: $block-cursor-blurred-background; }
+    FiguresTable:focus > .figures--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "figures--label", "figures--odd", "figures--cursor"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e,enter", "explain", "Explain", tooltip="Show how this figure was computed"),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+        Binding("home", "move(-1000)", "First", show=False),
+        Binding("end", "move(1000)", "Last", show=False),
+    ]
 
     def __init__(self, paths: tuple[str, ...], **kw: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, show_header=False, **kw)
+        super().__init__(**kw)
         self.paths = paths
+        self.labels = [OUTPUTS[p].label for p in paths]
+        self.texts = dict.fromkeys(paths, "")
+        self.cursor_row = 0
+        self._label_width = max(len(x) for x in self.labels) + 2
 
-    def on_mount(self) -> None:
-        self.add_column("Figure", key="label")
-        self.add_column("Value", key="value")
-        for path in self.paths:
-            self.add_row(OUTPUTS[path].label, "", key=path)
+    @property
+    def row_count(self) -> int:
+        return len(self.paths)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.paths)
 
     def show(self, report: dict[str, Any]) -> None:
+        changed = False
         for path in self.paths:
-            self.update_cell(path, "value", figure_text(report, path), update_width=True)
+            text = figure_text(report, path)
+            if text != self.texts[path]:
+                self.texts[path] = text
+                changed = True
+        if changed:  # its size never depends on the figures: a repaint, never a relayout
+            self.refresh()
+
+    def get_cell(self, path: str, column: str = "value") -> str:
+        return self.texts[path] if column == "value" else self.labels[self.paths.index(path)]
+
+    def move_cursor(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, len(self.paths) - 1))
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
 
     def action_explain(self) -> None:
-        if self.row_count:
-            self.post_message(ExplainRequested(self.paths[self.cursor_row]))
+        self.post_message(ExplainRequested(self.paths[self.cursor_row]))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.post_message(ExplainRequested(str(event.row_key.value)))
+    def _first_shown(self) -> int:
+        """Rows shown start here so that the cursor is always on screen."""
+        height = max(1, self.size.height)
+        return max(0, min(self.cursor_row - height + 1, len(self.paths) - height)) \
+            if self.cursor_row >= height else 0
+
+    def on_click(self, event: Click) -> None:
+        row = self._first_shown() + event.y
+        if 0 <= row < len(self.paths):
+            self.move_cursor(row)
+            if event.chain >= 2:
+                self.action_explain()
+
+    def render(self) -> Text:
+        label_style = self.get_component_rich_style("figures--label")
+        odd_style = self.get_component_rich_style("figures--odd")
+        cursor_style = self.get_component_rich_style("figures--cursor")
+        width = max(1, self.size.width)
+        first = self._first_shown()
+        out = Text(no_wrap=True, overflow="ellipsis")
+        for i in range(first, min(len(self.paths), first + max(1, self.size.height))):
+            line = Text(" " + self.labels[i].ljust(self._label_width), style=label_style)
+            line.append(self.texts[self.paths[i]])
+            line.truncate(width, pad=True)
+            if i == self.cursor_row:
+                line.stylize(cursor_style)
+            elif i % 2:
+                line.stylize(odd_style)
+            if i > first:
+                out.append("\n")
+            out.append_text(line)
+        return out
 
 
 class Warnings(Static):
@@ -77,5 +153,9 @@ class Warnings(Static):
 
     def show(self, warnings: list[str], prefixes: tuple[str, ...]) -> None:
         mine = [w for w in warnings if w.startswith(prefixes)]
+        text = "\n".join(f"⚠ {w}" for w in mine) if mine else "✓ No warnings."
+        if text == getattr(self, "_text", None):
+            return  # unchanged: no relayout, no repaint, no bytes over SSH
+        self._text = text
         self.set_class(bool(mine), "-has-warnings")
-        self.update(Text("\n".join(f"⚠ {w}" for w in mine) if mine else "✓ No warnings."))
+        self.update(Text(text))

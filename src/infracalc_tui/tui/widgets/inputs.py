@@ -9,7 +9,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from ... import formatting as fmt
@@ -56,6 +58,16 @@ class FieldFocused(Message):
         self.path = path
 
 
+def deliver(widget: Widget, message: FieldEdited) -> None:
+    """Hand an edit to the app now (same frame as the keystroke), or post it if the app
+    does not take edits directly."""
+    handler = getattr(widget.app, "field_edited", None)
+    if handler is not None:
+        handler(message)
+    else:
+        widget.app.post_message(message)
+
+
 class _QuietSet:
     """Lets the app show a value in a field without that counting as the user's edit."""
 
@@ -91,11 +103,20 @@ class FieldInput(_QuietSet, Input):
                          select_on_focus=True)
         self.field = f
 
+    def _watch_value(self, value: str) -> None:
+        # Input records the text's width as its virtual size, a reactive that relayouts the
+        # whole screen (~15 ms with every field mounted) on each keystroke that changes the
+        # length. A field's box is fixed, so record it quietly; only scrolling reads it.
+        size = Size(self.content_width, 1)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+        super()._watch_value(value)
+
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         if message := self._user_edit(self.field.path, event.value):
-            self.post_message(message)
+            deliver(self, message)
 
     def action_nudge(self, direction: int) -> None:
         if not self.field.numeric:
@@ -136,7 +157,7 @@ class FieldSelect(_QuietSet, Select[str]):
     def _changed(self, event: Select.Changed) -> None:
         event.stop()
         if message := self._user_edit(self.field.path, str(event.value)):
-            self.post_message(message)
+            deliver(self, message)
 
 
 class InputsPane(VerticalScroll):
