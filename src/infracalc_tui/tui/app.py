@@ -12,6 +12,7 @@ import itertools
 import os
 import signal
 import threading
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,8 +22,10 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.worker import WorkerFailed
 
 from .. import recovery
 from ..calc import explain_for, parse_field_text, report_for
@@ -674,6 +677,16 @@ class InfracalcApp(App[int]):
 
     # -- theme and palette ----------------------------------------------------------------
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's command palette can lose a race with its own search worker when it is
+        closed mid-search (typing fast, then Esc): the worker finds its list gone and, being
+        a worker, would take the whole app down. None of the user's work is involved, so that
+        one error is dropped; every other error still ends the app as usual."""
+        if _palette_race(error):
+            return
+        super()._handle_exception(error)
+
+
     _theme_fallback = False
 
     def watch_theme(self, theme: str) -> None:
@@ -726,6 +739,15 @@ class InfracalcApp(App[int]):
 def _cost_vs_utilization(values: Mapping[str, Any]) -> tuple[Any, Any, float]:
     u, cost = series.fleet_cost_vs_utilization(values)
     return u, cost, float(values["fleet.target_utilization"])
+
+
+def _palette_race(error: BaseException) -> bool:
+    inner = getattr(error, "error", None)
+    if not isinstance(error, WorkerFailed) or not isinstance(inner, NoMatches):
+        return False
+    frames = traceback.extract_tb(inner.__traceback__)
+    return any(Path(f.filename).name == "command.py" and "textual" in f.filename
+               for f in frames)
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
