@@ -123,7 +123,7 @@ async def test_random_keys_pastes_and_resizes(seed: int) -> None:
                 else:
                     send_keys(app, [rng.choice(KEYS)])
                 await asyncio.sleep(0)
-                if done % 5 == 0:  # let the app catch up now and then, as a person pauses
+                if done % 20 == 0:  # let the app catch up now and then, as a person pauses
                     await pilot.pause()
                 if done % 25 == 0:
                     await pilot.pause()
@@ -160,3 +160,30 @@ def test_the_palette_search_race_is_not_fatal() -> None:
     assert _palette_race(WorkerFailed(raise_in_textual_command_py()))
     assert not _palette_race(WorkerFailed(NoMatches("ours")))
     assert not _palette_race(ValueError("anything else"))
+
+
+async def test_paging_a_list_before_it_is_laid_out_does_nothing() -> None:
+    """Found by this fuzz at tiny sizes: PageDown in an OptionList with no height."""
+    app = make_app()
+    async with app.run_test(size=(20, 8)) as pilot:
+        app.action_open()
+        await pilot.pause()
+        await pilot.press("pagedown", "pageup", "pagedown")
+        assert app.is_running
+
+
+async def test_a_dialog_closes_once_however_fast_the_keys_come() -> None:
+    """Found by this fuzz: Enter, Enter in the open dialog ran its callback twice and popped
+    the main screen."""
+    app = make_app()
+    opened: list[object] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        from infracalc_tui.tui.screens.dialogs import OpenScreen
+
+        app.push_screen(OpenScreen("pick", app._entries(False), allow_path=False), opened.append)
+        await pilot.pause()
+        screen = app.screen
+        screen.dismiss(None)
+        screen.dismiss(None)
+        await pilot.pause()
+        assert opened == [None] and len(app.screen_stack) == 1 and app.is_running

@@ -37,6 +37,7 @@ from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
 from ..scenario.catalog import gpus
 from ..scenario.presets import presets
 from ..scenario.presets import scenarios_dir as shipped_scenarios
+from . import textual_fixes
 from .screens.dialogs import (
     ChoiceScreen,
     ConfirmScreen,
@@ -102,6 +103,7 @@ class InfracalcApp(App[int]):
 
     def __init__(self, scenario: Scenario, path: Path | None = None,
                  config: Config | None = None, config_warning: str | None = None) -> None:
+        textual_fixes.install()
         super().__init__()
         self.scenario = scenario
         self.saved = scenario

@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.explain import Explanation
+from ..textual_fixes import Dialog
 
 
-class ExplainScreen(ModalScreen[None]):
+class ExplainScreen(Dialog[None]):
     AUTO_FOCUS = "*"
     BINDINGS = [Binding("escape,q,e", "dismiss", "Close")]
 
@@ -37,7 +37,7 @@ class ExplainScreen(ModalScreen[None]):
             yield Static("esc to close", classes="dialog-hint")
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     AUTO_FOCUS = "*"
     BINDINGS = [Binding("escape,n", "answer(False)", "No"), Binding("y", "answer(True)", "Yes")]
 
@@ -60,7 +60,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class ChoiceScreen(ModalScreen[str]):
+class ChoiceScreen(Dialog[str]):
     """A question with several answers, each on a button with its own key; esc is `cancel`."""
 
     AUTO_FOCUS = "*"
@@ -93,7 +93,7 @@ class ChoiceScreen(ModalScreen[str]):
         self.dismiss(str(event.button.id).removeprefix("choice-"))
 
 
-class SaveAsScreen(ModalScreen[Path | None]):
+class SaveAsScreen(Dialog[Path | None]):
     """Ask for a file name or path; a bare name goes to the user's scenarios folder."""
 
     AUTO_FOCUS = "Input"
@@ -125,7 +125,7 @@ class SaveAsScreen(ModalScreen[Path | None]):
         self.dismiss(path)
 
 
-class OpenScreen(ModalScreen[Path | None]):
+class OpenScreen(Dialog[Path | None]):
     """Pick a shipped preset or one of the user's scenarios, or type a path."""
 
     AUTO_FOCUS = "OptionList"
@@ -155,7 +155,7 @@ class OpenScreen(ModalScreen[Path | None]):
             self.dismiss(Path(event.value.strip()).expanduser())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     AUTO_FOCUS = "*"
     BINDINGS = [Binding("escape,q,f1", "dismiss", "Close")]
 

@@ -1,0 +1,48 @@
+"""Guards against two Textual races that the TUI fuzz test found, each a crash of the app.
+
+1. OptionList paging (PageUp/PageDown) before its lines are laid out, as in a list with no
+   height on a tiny terminal or one being refilled (the command palette, a Select), looks
+   up a line that is not there: KeyError. Lay the lines out first; with none, do nothing.
+2. A dialog closed twice by keys typed faster than the screen pops (Enter, Enter) runs its
+   callback twice and pops the screen below it: ``Dialog`` closes once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from textual.await_complete import AwaitComplete
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+
+_installed = False
+
+ResultType = TypeVar("ResultType")
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    original = OptionList._move_page
+
+    def move_page(self: OptionList, direction: Any) -> None:
+        self._update_lines()
+        if self.highlighted is not None and self.highlighted not in self._index_to_line:
+            return  # nothing laid out to page through yet
+        original(self, direction)
+
+    OptionList._move_page = move_page  # type: ignore[method-assign]
+
+
+class Dialog(ModalScreen[ResultType], Generic[ResultType]):
+    """A modal screen that can be dismissed once only."""
+
+    _dismissed = False
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if self._dismissed or not self.is_current:
+            return AwaitComplete.nothing()
+        self._dismissed = True
+        return super().dismiss(result)
