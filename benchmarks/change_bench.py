@@ -84,7 +84,17 @@ class _Spy:
                 drawn = [t for k, t in self.drawn.items() if t > t0]
                 return max([done, *drawn]) - t0
             await asyncio.sleep(0.0005)
-        raise TimeoutError("a dependent widget never rendered the change")
+        names = [w.id for w in self.widgets
+                 if self.asked.get(id(w), 0) > t0 and self.drawn.get(id(w), 0) < self.asked[id(w)]]
+        raise TimeoutError(f"never rendered the change: {names}")
+
+
+async def _ready(app: Any, pilot: Any) -> None:
+    """Wait until every field is mounted (they arrive group by group after the first paint)."""
+    from infracalc_tui.tui.widgets.inputs import InputsPane
+
+    while not (app.query(InputsPane) and app.query_one(InputsPane).ready):
+        await pilot.pause(0.05)
 
 
 async def _changes(tab: str, path: str, texts: list[str], n: int) -> list[float]:
@@ -96,6 +106,7 @@ async def _changes(tab: str, path: str, texts: list[str], n: int) -> list[float]
     app = _app("gpt4o-1b-users" if tab == "fleet" else "llama70b-own-hardware")
     out: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
         app.action_show_tab(tab)
         app.focus_field(path)  # the cursor is in the field, as when typing
         await pilot.pause(0.3)
@@ -124,6 +135,7 @@ async def _burst(rate_hz: float = 30.0, seconds: float = 2.0) -> float:
 
     app = _app("llama70b-own-hardware")
     async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
         app.action_show_tab("host")
         app.focus_field("pricing.charge_per_minute_usd")
         await pilot.pause(0.3)

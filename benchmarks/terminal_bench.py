@@ -4,6 +4,7 @@ traffic and memory of the app in a pseudo-terminal (256 colours, as most SSH ses
 
 from __future__ import annotations
 
+import compileall
 import os
 import pty
 import select
@@ -63,6 +64,10 @@ def startup(runs: int = 7) -> dict[str, float]:
     bare app (until its text shows), in the same run."""
     if shutil.which("tmux") is None:
         return {}
+    # bytecode as `pip install` leaves it (an editable install under
+    # PYTHONDONTWRITEBYTECODE would otherwise recompile every module on every start)
+    import infracalc_tui
+    compileall.compile_dir(str(Path(infracalc_tui.__file__).parent), quiet=1)
     base = Path(tempfile.mkdtemp(prefix="infracalc-bench-"))
     env = _env(base)
     ours, bare = [], []

@@ -8,15 +8,17 @@ quotes in warnings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import build_report
-from .engine.explain import Explanation, explain
 from .scenario import Scenario, ScenarioError, field
 from .scenario.catalog import models
 from .scenario.errors import Problem
 from .scenario.numbers import parse_number
 from .scenario.validate import check_value
+
+if TYPE_CHECKING:
+    from .engine.explain import Explanation
 
 
 def report_for(scenario: Scenario) -> dict[str, Any]:
@@ -28,6 +30,8 @@ def report_for(scenario: Scenario) -> dict[str, Any]:
 
 def explain_for(scenario: Scenario, key: str, report: dict[str, Any] | None = None
                 ) -> Explanation:
+    from .engine.explain import explain  # only when someone asks
+
     return explain(key, scenario.values, report or report_for(scenario))
 
 

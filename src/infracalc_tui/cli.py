@@ -6,20 +6,23 @@ User errors exit with code 2 and one clear line each on stderr, never a tracebac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import functools
 import io
 import json
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from . import formatting as fmt
 from .scenario.errors import ScenarioError as _ScenarioErrors
+
+if TYPE_CHECKING:
+    import numpy as np
 
 COMMANDS = ("report", "sweep", "explain", "validate", "presets")
 MAX_STEPS = 1000
@@ -82,8 +85,20 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     return top, subs
 
 
+def _preload_tui() -> None:
+    """Start importing the TUI in a thread: the import reads and unpacks files, which runs
+    alongside the engine's (numpy) import and shortens the app's cold start."""
+    def work() -> None:
+        with contextlib.suppress(Exception):  # the main thread's own import reports errors
+            import infracalc_tui.tui.app  # noqa: F401
+
+    threading.Thread(target=work, name="preload-tui", daemon=True).start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (not args[0].startswith("-") and args[0] not in COMMANDS):
+        _preload_tui()
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -150,6 +165,8 @@ def _cmd_report(ns: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(ns: argparse.Namespace) -> int:
+    import numpy as np
+
     from .engine import evaluate
     from .scenario import field
     from .scenario.errors import Problem, ScenarioError
@@ -276,6 +293,8 @@ def _load(file: str, settings: list[str]) -> Any:
 
 
 def _parse_vary(spec: str) -> tuple[str, np.ndarray]:
+    import numpy as np
+
     from .scenario import field
     from .scenario.numbers import parse_number
     from .scenario.validate import check_value
@@ -314,6 +333,8 @@ def _parse_vary(spec: str) -> tuple[str, np.ndarray]:
 
 
 def _cell(x: Any) -> Any:
+    import numpy as np
+
     if isinstance(x, str):
         return x
     a = np.asarray(x)

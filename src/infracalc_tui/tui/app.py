@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import os
 import signal
@@ -30,7 +31,6 @@ from textual.worker import WorkerFailed
 from .. import recovery
 from ..calc import explain_for, parse_field_text, report_for
 from ..config import DEFAULT_THEME, Config, load_config, save_config, scenarios_dir
-from ..engine import series
 from ..formatting import plain_number, usd
 from ..formatting import value as fmt_value
 from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
@@ -38,23 +38,7 @@ from ..scenario.catalog import gpus
 from ..scenario.presets import presets
 from ..scenario.presets import scenarios_dir as shipped_scenarios
 from . import textual_fixes
-from .screens.dialogs import (
-    ChoiceScreen,
-    ConfirmScreen,
-    ExplainScreen,
-    HelpScreen,
-    OpenScreen,
-    SaveAsScreen,
-)
 from .themes import load_themes
-from .widgets.charts import (
-    Bars,
-    CostVsUtilizationChart,
-    FleetUsersChart,
-    FrontierChart,
-    Heatmap,
-    ProjectionChart,
-)
 from .widgets.deck import ChartDeck
 from .widgets.figures import (
     FLEET_HEADLINES,
@@ -64,6 +48,7 @@ from .widgets.figures import (
     Warnings,
 )
 from .widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
+from .widgets.textcharts import Bars
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
 # the input F2 puts the cursor in, per tab, before any field has been used
@@ -118,6 +103,7 @@ class InfracalcApp(App[int]):
         self._recovery_timer: Any = None
         self._recovery_failed = False
         self._disk_stamp = _stamp(path)
+        self._startup_warnings = self._choose_theme()
         self._animation: Any = None
         self._animate_threads: int | None = None
         wb = scenario.values["model.weight_bits"]
@@ -131,7 +117,9 @@ class InfracalcApp(App[int]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield InputsPane(self.scenario.values, id="inputs")
+            # the inputs (~200 widgets) are mounted just after the first paint: the figures
+            # people opened the app for come first
+            yield Vertical(id="inputs")
             with Vertical(id="results"), TabbedContent(initial=self.scenario.focus or "fleet",
                                                        id="tabs"):
                 with TabPane("Fleet F3", id="fleet"):
@@ -139,34 +127,21 @@ class InfracalcApp(App[int]):
                         yield FiguresTable(FLEET_HEADLINES, id="fleet-figures")
                         yield Warnings(id="fleet-warnings", classes="warnings")
                     yield Static("", id="fleet-hint", classes="view-hint")
-                    yield ChartDeck(
-                        FleetUsersChart(series.fleet_users_sweep, id="fleet-users"),
-                        Bars(series.fleet_cost_breakdown, title="annual cost breakdown",
-                             id="fleet-breakdown"),
-                        CostVsUtilizationChart(_cost_vs_utilization, id="fleet-utilization"),
-                        id="fleet-deck")
+                    yield ChartDeck(_fleet_charts, id="fleet-deck")
                 with TabPane("Host F4", id="host"):
                     with Horizontal(classes="top"):
                         yield FiguresTable(HOST_HEADLINES, id="host-figures")
                         yield Warnings(id="host-warnings", classes="warnings")
                     yield Static("", id="host-hint", classes="view-hint")
-                    yield ChartDeck(
-                        ProjectionChart(series.profit_projection, id="host-projection"),
-                        Bars(series.host_cost_breakdown, title="daily cost breakdown",
-                             id="host-breakdown"),
-                        FrontierChart(series.price_frontier, id="host-frontier"),
-                        Heatmap(series.profit_grid_threads_hours,
-                                title="profit heatmap: threads x hours", id="host-heatmap"),
-                        Heatmap(series.profit_grid_price_hours,
-                                title="profit heatmap: price x hours", id="host-price-heatmap"),
-                        id="host-deck")
+                    yield ChartDeck(_host_charts, id="host-deck")
                 with TabPane("Compare F5", id="compare"):
                     yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
                     yield Bars(id="compare-chart")
         yield Static("", id="field-help")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def _choose_theme(self) -> list[str]:
+        """Register our themes and pick the user's, before any widget exists to restyle."""
         themes, warnings = load_themes()
         for theme in themes:
             self.register_theme(theme)
@@ -178,7 +153,10 @@ class InfracalcApp(App[int]):
             self._theme_fallback = True  # not the user's choice: keep their config as it is
             self.theme = DEFAULT_THEME
             self._theme_fallback = False
-        self._apply_cursor_blink()
+        return warnings
+
+    def on_mount(self) -> None:
+        warnings = self._startup_warnings
         for warning in [*warnings, self._config_warning]:
             if warning:
                 self.notify(warning, severity="warning", timeout=8)
@@ -191,9 +169,21 @@ class InfracalcApp(App[int]):
         self.show_report()
         self.query_one(f"#{self._active_tab() if self._active_tab() != 'compare' else 'host'}"
                        "-figures", FiguresTable).focus()
-        self.call_after_refresh(self.set_help, None)
         self._install_signal_handlers()
-        self.call_after_refresh(self._offer_recovery)
+        self.call_after_refresh(self._mount_inputs)
+
+    @on(InputsPane.Ready)
+    def _settled(self) -> None:
+        """Start-up is over: the thousands of objects made so far live as long as the app.
+        Freezing them keeps the garbage collector from rescanning them mid-keystroke (its
+        full passes cost ~100 ms with Textual's object count)."""
+        gc.freeze()
+
+    async def _mount_inputs(self) -> None:
+        holder = self.query_one("#inputs", Vertical)
+        await holder.mount(InputsPane(self.scenario.values, id="inputs-pane"))
+        self.set_help(None)
+        self._offer_recovery()
 
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
@@ -338,20 +328,31 @@ class InfracalcApp(App[int]):
 
     def _show_compare(self, values: dict[str, Any]) -> None:
         table = self.query_one("#compare-table", DataTable)
-        table.clear()
         if not self.configs:
+            table.clear()
             self.query_one("#compare-chart", Bars).show("Profit per day", [], [], "")
             return
+        from ..engine import series
+
         c = series.compare_hosts(values, self.configs)
-        names = [f"{n}x {gpus()[k].name}" for k, _, n in self.configs]
-        for i, name in enumerate(names):
+        rows = []
+        for i, (key, _, n) in enumerate(self.configs):
             be = c.break_even_days[i]
-            table.add_row(name, usd(float(c.profit_per_day[i])) + "/day",
-                          "never" if be != be else f"{be:,.0f} days",
-                          f"{c.max_threads[i]:,.0f}",
-                          fmt_value(float(c.tokens_per_s_per_stream[i]), "tok/s"),
-                          "yes" if c.fits_in_memory[i] else "no",
-                          usd(float(c.hardware_cost[i])), key=str(i))
+            rows.append((f"{n}x {gpus()[key].name}", usd(float(c.profit_per_day[i])) + "/day",
+                         "never" if be != be else f"{be:,.0f} days",
+                         f"{c.max_threads[i]:,.0f}",
+                         fmt_value(float(c.tokens_per_s_per_stream[i]), "tok/s"),
+                         "yes" if c.fits_in_memory[i] else "no",
+                         usd(float(c.hardware_cost[i]))))
+        if table.row_count == len(rows):  # same configurations: change only what changed
+            for i, row in enumerate(rows):
+                for col, text in zip(table.columns, row, strict=True):
+                    if table.get_cell(str(i), col) != text:
+                        table.update_cell(str(i), col, text)
+        else:
+            table.clear()
+            for i, row in enumerate(rows):
+                table.add_row(*row, key=str(i))
         short = [f"{n}x {k}" for k, _, n in self.configs]
         self.query_one("#compare-chart", Bars).show(
             "Profit per day by configuration", short, [float(x) for x in c.profit_per_day],
@@ -402,7 +403,7 @@ class InfracalcApp(App[int]):
                   "  On figures:  Enter or e explains the figure under the cursor.",
                   "  Compare:     Delete removes the selected configuration.",
                   "  Ctrl+P:      command palette (every action, and the theme picker)."]
-        self.push_screen(HelpScreen("\n".join(lines)))
+        self.push_screen(dialogs().HelpScreen("\n".join(lines)))
 
     def action_explain(self) -> None:
         tab = self._active_tab()
@@ -415,7 +416,7 @@ class InfracalcApp(App[int]):
 
     @on(ExplainRequested)
     def _explain(self, event: ExplainRequested) -> None:
-        self.push_screen(ExplainScreen(explain_for(self.scenario, event.path)))
+        self.push_screen(dialogs().ExplainScreen(explain_for(self.scenario, event.path)))
 
     def action_animate(self) -> None:
         if self._animation is not None:
@@ -455,8 +456,8 @@ class InfracalcApp(App[int]):
             self.action_show_tab("compare")
             self._refresh_charts()
 
-        self.push_screen(OpenScreen("Add a GPU configuration (count = host GPUs)", entries,
-                                    allow_path=False), add)
+        self.push_screen(dialogs().OpenScreen("Add a GPU configuration (count = host GPUs)",
+                                              entries, allow_path=False), add)
 
     def on_key(self, event: Any) -> None:
         table = self.query_one("#compare-table", DataTable)
@@ -489,7 +490,7 @@ class InfracalcApp(App[int]):
                 elif choice == "save-as":
                     self.action_save_as()
 
-            self.push_screen(ChoiceScreen(
+            self.push_screen(dialogs().ChoiceScreen(
                 f"{self.path} changed on disk since you opened it (another editor or "
                 "another infracalc?). Overwrite it with your version?",
                 [("o", "Overwrite", "overwrite"), ("a", "Save as…", "save-as"),
@@ -498,15 +499,15 @@ class InfracalcApp(App[int]):
         self._save_to(self.path, confirmed=True)
 
     def action_save_as(self) -> None:
-        self.push_screen(SaveAsScreen(scenarios_dir(), _slug(self.scenario.name)),
+        self.push_screen(dialogs().SaveAsScreen(scenarios_dir(), _slug(self.scenario.name)),
                          self._save_to)
 
     def _save_to(self, path: Path | None, confirmed: bool = False) -> None:
         if path is None:
             return
         if not confirmed and path.exists() and path != self.path:
-            self.push_screen(ConfirmScreen(f"{path} already exists. Replace it?", "Replace",
-                                           "Cancel"),
+            self.push_screen(dialogs().ConfirmScreen(f"{path} already exists. Replace it?",
+                                                     "Replace", "Cancel"),
                              lambda ok: self._save_to(path, confirmed=True) if ok else None)
             return
         try:
@@ -591,7 +592,7 @@ class InfracalcApp(App[int]):
                 self.call_after_refresh(self._offer_recovery)  # the next one, if any
 
         more = f" ({len(found) - 1} more after this one)" if len(found) > 1 else ""
-        self.push_screen(ChoiceScreen(
+        self.push_screen(dialogs().ChoiceScreen(
             f"infracalc found {rec.describe()}{more}. Restore them?",
             [("r", "Restore", "restore"), ("d", "Discard", "discard"),
              ("l", "Later", "later")], "later"), answer)
@@ -623,17 +624,18 @@ class InfracalcApp(App[int]):
         if not self.dirty:
             then()
             return
-        self.push_screen(ConfirmScreen("You have unsaved changes. Discard them?", "Discard",
-                                       "Keep editing"),
+        self.push_screen(dialogs().ConfirmScreen("You have unsaved changes. Discard them?",
+                                                 "Discard", "Keep editing"),
                          lambda ok: then() if ok else None)
 
     def action_open(self) -> None:
         self._guard(lambda: self.push_screen(
-            OpenScreen("Open a scenario", self._entries(True)), self._open))
+            dialogs().OpenScreen("Open a scenario", self._entries(True)), self._open))
 
     def action_new(self) -> None:
         self._guard(lambda: self.push_screen(
-            OpenScreen("New scenario from a preset", self._entries(False), allow_path=False),
+            dialogs().OpenScreen("New scenario from a preset", self._entries(False),
+                                 allow_path=False),
             lambda p: self._open(p, as_new=True)))
 
     def _open(self, path: Path | None, as_new: bool = False) -> None:
@@ -653,10 +655,10 @@ class InfracalcApp(App[int]):
         self.path, self._never_saved = path, False
         self._disk_stamp = _stamp(path)
         self.errors.clear()
-        inputs = self.query_one(InputsPane)
-        for f in BY_PATH:
-            inputs.mark(f, None)
-        inputs.show_values(scenario.values)
+        for inputs in self.query(InputsPane):  # none yet in the first moments: it will
+            for f in BY_PATH:                  # be mounted with these values
+                inputs.mark(f, None)
+            inputs.show_values(scenario.values)
         if scenario.focus:
             self.query_one("#tabs", TabbedContent).active = scenario.focus
         self._update_title()
@@ -673,7 +675,7 @@ class InfracalcApp(App[int]):
         if not self.dirty:
             leave()
             return
-        self.push_screen(ConfirmScreen("You have unsaved changes. Quit without saving?",
+        self.push_screen(dialogs().ConfirmScreen("You have unsaved changes. Quit without saving?",
                                        "Quit", "Keep editing"),
                          lambda ok: leave() if ok else None)
 
@@ -733,12 +735,47 @@ class InfracalcApp(App[int]):
         if self.screen.has_class("narrow"):
             self.screen.add_class("show-inputs")
         self.screen.remove_class("hide-inputs")
+        if not self.query(f"#{field_id(path)}"):  # in the first moments: once it is there
+            self.set_timer(0.05, lambda: self.focus_field(path))
+            return
         widget = self.query_one(f"#{field_id(path)}")
         widget.focus()
         widget.scroll_visible()
 
 
+def dialogs() -> Any:
+    """The dialogs module, imported on first use (not needed for the first paint)."""
+    from .screens import dialogs as module
+
+    return module
+
+
+def _fleet_charts() -> list[Any]:
+    from ..engine import series
+    from .widgets.charts import Bars, CostVsUtilizationChart, FleetUsersChart
+
+    return [FleetUsersChart(series.fleet_users_sweep, id="fleet-users"),
+            Bars(series.fleet_cost_breakdown, title="annual cost breakdown",
+                 id="fleet-breakdown"),
+            CostVsUtilizationChart(_cost_vs_utilization, id="fleet-utilization")]
+
+
+def _host_charts() -> list[Any]:
+    from ..engine import series
+    from .widgets.charts import Bars, FrontierChart, Heatmap, ProjectionChart
+
+    return [ProjectionChart(series.profit_projection, id="host-projection"),
+            Bars(series.host_cost_breakdown, title="daily cost breakdown", id="host-breakdown"),
+            FrontierChart(series.price_frontier, id="host-frontier"),
+            Heatmap(series.profit_grid_threads_hours, title="profit heatmap: threads x hours",
+                    id="host-heatmap"),
+            Heatmap(series.profit_grid_price_hours, title="profit heatmap: price x hours",
+                    id="host-price-heatmap")]
+
+
 def _cost_vs_utilization(values: Mapping[str, Any]) -> tuple[Any, Any, float]:
+    from ..engine import series
+
     u, cost = series.fleet_cost_vs_utilization(values)
     return u, cost, float(values["fleet.target_utilization"])
 

@@ -31,21 +31,33 @@ class ChartDeck(Vertical):
     MIN_WIDTH = 36  # columns a plotext chart needs to have readable ticks
     MIN_HEIGHT = 11  # rows: title, a plot of six or more rows, the x axis and its label
 
-    def __init__(self, *charts: Widget, id: str | None = None) -> None:
+    def __init__(self, build: Callable[[], list[Widget]], id: str | None = None) -> None:
+        """``build`` makes the charts; it runs after the first paint (plotext and the chart
+        series are imported then, not at start-up)."""
         super().__init__(id=id, classes="deck")
-        self.charts = list(charts)
+        self._build = build
+        self.charts: list[Widget] = []
         self.page = 0
         self.per_page = len(self.charts)
         self.compact = False
         self._grid_shape: tuple[int, int] = (0, 0)
         self._values: Mapping[str, Any] | None = None
-        self._stale: set[int] = set(range(len(self.charts)))
+        self._stale: set[int] = set()
         self._prints: dict[int, bytes] = {}  # what each chart last drew
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="deck-caption")
-        with Grid(classes="deck-grid"):
-            yield from self.charts
+        yield Grid(classes="deck-grid")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_charts)
+
+    async def _mount_charts(self) -> None:
+        self.charts = self._build()
+        self._stale = set(range(len(self.charts)))
+        await self.query_one(".deck-grid", Grid).mount_all(self.charts)
+        self._grid_shape = (0, 0)
+        self.relayout()
 
     @property
     def pages(self) -> int:
@@ -86,6 +98,8 @@ class ChartDeck(Vertical):
         self._show_page()
 
     def _show_page(self) -> None:
+        if not self.charts:
+            return
         visible = self.visible_indices()
         for i, chart in enumerate(self.charts):
             chart.display = i in visible

@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
@@ -161,23 +160,53 @@ class FieldSelect(_QuietSet, Select[str]):
 
 
 class InputsPane(VerticalScroll):
-    """Every key of the scenario, in groups, one row each."""
+    """Every key of the scenario, in groups, one row each.
+
+    Mounted one group per frame: ~200 widgets at once would freeze the app for a second
+    after its first paint; group by group, keys typed meanwhile are handled between groups.
+    """
 
     def __init__(self, values: dict[str, Any], **kw: Any) -> None:
         super().__init__(**kw)
         self._values = values
+        self._marks: dict[str, str | None] = {}
+        self._pending = list(SECTIONS)
+        self.fields: dict[str, Widget] = {}  # path -> its widget, once mounted
 
-    def compose(self) -> ComposeResult:
-        for section in SECTIONS:
-            yield Static(TITLES[section], classes="group-title")
-            for f in FIELDS:
-                if f.section != section:
-                    continue
-                unit = f" ({f.unit})" if f.unit and f.unit not in ("x",) else ""
-                widget = (FieldSelect(f, self._values[f.path]) if f.kind in ("preset", "choice")
-                          else FieldInput(f, self._values[f.path]))
-                yield Horizontal(Label(f"{f.label}{unit}", classes="field-label"), widget,
-                                 classes="field-row")
+    @property
+    def ready(self) -> bool:
+        return not self._pending
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_next)
+
+    async def _mount_next(self) -> None:
+        if not self._pending:
+            return
+        section = self._pending.pop(0)
+        rows: list[Widget] = [Static(TITLES[section], classes="group-title")]
+        for f in FIELDS:
+            if f.section != section:
+                continue
+            unit = f" ({f.unit})" if f.unit and f.unit not in ("x",) else ""
+            widget = (FieldSelect(f, self._values[f.path]) if f.kind in ("preset", "choice")
+                      else FieldInput(f, self._values[f.path]))
+            widget.cursor_blink = getattr(self.app, "config", None) is None or \
+                self.app.config.cursor_blink  # type: ignore[attr-defined]
+            self.fields[f.path] = widget
+            rows.append(Horizontal(Label(f"{f.label}{unit}", classes="field-label"), widget,
+                                   classes="field-row"))
+        await self.mount_all(rows)
+        for path, error in self._marks.items():
+            if path.startswith(section + "."):
+                self._mark_now(path, error)
+        if self._pending:
+            self.call_after_refresh(self._mount_next)
+        else:
+            self.post_message(self.Ready())
+
+    class Ready(Message):
+        """Every field is mounted."""
 
     def on_descendant_focus(self, event: Any) -> None:
         widget = event.widget
@@ -188,13 +217,18 @@ class InputsPane(VerticalScroll):
 
     def show_values(self, values: dict[str, Any], skip: str | None = None) -> None:
         """Refresh every field from resolved values (except the one being typed in)."""
+        self._values = values  # groups not mounted yet will start from these
         for f in FIELDS:
-            if f.path == skip:
-                continue
-            widget = self.query_one(f"#{field_id(f.path)}")
-            widget.set_text(show(f, values[f.path]))  # type: ignore[attr-defined]
+            widget = self.fields.get(f.path)
+            if widget is not None and f.path != skip:
+                widget.set_text(show(f, values[f.path]))  # type: ignore[attr-defined]
 
     def mark(self, path: str, error: str | None) -> None:
-        widget = self.query_one(f"#{field_id(path)}")
-        widget.set_class(error is not None, "-invalid")
-        widget.tooltip = error
+        self._marks[path] = error
+        self._mark_now(path, error)
+
+    def _mark_now(self, path: str, error: str | None) -> None:
+        widget = self.fields.get(path)
+        if widget is not None:
+            widget.set_class(error is not None, "-invalid")
+            widget.tooltip = error
