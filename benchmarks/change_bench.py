@@ -91,10 +91,7 @@ class _Spy:
 
 async def _ready(app: Any, pilot: Any) -> None:
     """Wait until every field is mounted (they arrive group by group after the first paint)."""
-    from infracalc_tui.tui.widgets.inputs import InputsPane
-
-    while not (app.query(InputsPane) and app.query_one(InputsPane).ready):
-        await pilot.pause(0.05)
+    await app.until_ready(pilot)
 
 
 async def _changes(tab: str, path: str, texts: list[str], n: int) -> list[float]:

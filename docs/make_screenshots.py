@@ -32,7 +32,7 @@ async def shoot(name: str, preset: str, size: tuple[int, int], keys: list[str]) 
     app = InfracalcApp(presets()[preset].scenario, None,
                        Config(theme="infracalc-midnight", cursor_blink=False), None)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await app.until_ready(pilot)
         for key in keys:
             await pilot.press(key)
             await pilot.pause()

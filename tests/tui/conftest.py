@@ -1,6 +1,9 @@
 """TUI test setup: user folders in tmp, fixed theme, no cursor blink."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,5 +20,17 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def make_app(preset: str = "llama70b-own-hardware", path: Path | None = None) -> InfracalcApp:
-    return InfracalcApp(presets()[preset].scenario, path, Config(), None)
+class ReadyApp(InfracalcApp):
+    """The app whose run_test starts once every field and chart is mounted (in use they
+    arrive just after the first paint; a test should not race them)."""
+
+    @asynccontextmanager
+    async def run_test(self, *args: Any, **kw: Any) -> AsyncIterator[Any]:
+        async with super().run_test(*args, **kw) as pilot:
+            await self.until_ready(pilot)
+            yield pilot
+
+
+def make_app(preset: str = "llama70b-own-hardware", path: Path | None = None,
+             config: Config | None = None) -> InfracalcApp:
+    return ReadyApp(presets()[preset].scenario, path, config or Config(), None)

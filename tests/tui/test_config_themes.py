@@ -7,8 +7,9 @@ from textual.widgets import Input
 
 from infracalc_tui.config import DEFAULT_THEME, load_config, themes_dir
 from infracalc_tui.scenario.presets import presets
-from infracalc_tui.tui.app import InfracalcApp
 from infracalc_tui.tui.themes import load_themes
+
+from .conftest import ReadyApp
 
 BROKEN_THEMES = {
     "not-toml.toml": b"name = 'x\n[",
@@ -55,7 +56,7 @@ async def test_the_app_starts_with_a_corrupt_config_and_themes(user_dirs: Path) 
     folder.mkdir(parents=True)
     for name, data in BROKEN_THEMES.items():
         (folder / name).write_bytes(data)
-    app = InfracalcApp(presets()["llama70b-own-hardware"].scenario, None)
+    app = ReadyApp(presets()["llama70b-own-hardware"].scenario, None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == DEFAULT_THEME
@@ -69,7 +70,7 @@ async def test_the_app_starts_with_a_corrupt_config_and_themes(user_dirs: Path) 
 async def test_cursor_blink_setting_is_applied_and_remembered(user_dirs: Path) -> None:
     (user_dirs / "config").mkdir(parents=True)
     (user_dirs / "config" / "config.toml").write_text("cursor_blink = false\n")
-    app = InfracalcApp(presets()["llama70b-own-hardware"].scenario, None)
+    app = ReadyApp(presets()["llama70b-own-hardware"].scenario, None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert not any(i.cursor_blink for i in app.query(Input))

@@ -60,7 +60,7 @@ SHORT = 32  # below this many rows (or when narrow), figures and charts take tur
 
 
 class InfracalcApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     AUTO_FOCUS = None
     TITLE = "infracalc"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -171,6 +171,25 @@ class InfracalcApp(App[int]):
                        "-figures", FiguresTable).focus()
         self._install_signal_handlers()
         self.call_after_refresh(self._mount_inputs)
+
+    @property
+    def is_ready(self) -> bool:
+        """Every field and chart is mounted (they arrive just after the first paint)."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        if main is None:
+            return False
+        panes = main.query(InputsPane)
+        return bool(panes) and panes.first().ready and \
+            all(deck.charts for deck in main.query(ChartDeck))
+
+    async def until_ready(self, pilot: Any) -> None:
+        """For tests and screenshots: wait (via the pilot) until ``is_ready``."""
+        for _ in range(500):
+            if self.is_ready:
+                await pilot.pause()
+                return
+            await pilot.pause(0.02)
+        raise TimeoutError("the app did not finish mounting its inputs and charts")
 
     @on(InputsPane.Ready)
     def _settled(self) -> None:
