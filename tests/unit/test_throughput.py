@@ -171,8 +171,11 @@ def test_closed_form_batch_matches_bisection(w, a, kv, ctx, bw, fl, act, speed, 
 def test_throughput_cache_key_covers_every_input_it_reads() -> None:
     """The memo is keyed on model.*, gpu.*, serving.* and two fleet keys: throughput must
     read nothing else, or a change there would show a stale figure."""
-    from infracalc_tui.engine import evaluate as ev
+    import importlib
+
     from infracalc_tui.scenario.presets import presets
+
+    ev = importlib.import_module("infracalc_tui.engine.evaluate")  # the module, not the function
 
     read: set[str] = set()
 
