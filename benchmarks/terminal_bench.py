@@ -132,7 +132,9 @@ def traffic(changes: int = 30, idle_s: float = 5.0, churn: int = 1000) -> dict[s
     app = Pty(_env(base, blink=False))
     try:
         app.drain(quiet=1.5)  # first paint and settling
-        app.send(F2)  # the cursor goes into "Users"
+        app.send(F2)  # at 120 columns the inputs are shown: F2 hides them,
+        app.drain(quiet=0.5)
+        app.send(F2)  # and F2 again shows them with the cursor in "Users"
         app.drain(quiet=0.5)
         per_change = []
         for _ in range(changes):
@@ -158,6 +160,8 @@ def traffic(changes: int = 30, idle_s: float = 5.0, churn: int = 1000) -> dict[s
     try:
         blink.drain(quiet=1.5)
         blink.send(F2)
+        blink.drain(quiet=0.5)
+        blink.send(F2)  # the cursor in a field, where it blinks
         blink.drain(quiet=0.5)
         start = time.monotonic()
         idle = blink.drain(quiet=idle_s + 1, limit=idle_s)
