@@ -60,10 +60,7 @@ def send_keys(app, keys: str | list[str]) -> None:
 
 def check_figures(app) -> None:
     """Every figure is the engine's for the scenario shown, and none is NaN/Infinity."""
-    scenario = app.scenario
-    if app._animate_threads is not None:
-        scenario = scenario.with_value("pricing.concurrent_threads", app._animate_threads)
-    expected = report_for(scenario)
+    expected = report_for(app.shown_scenario())
     tab = app._active_tab()
     for table in app.query(FiguresTable):
         if not table.id.startswith(tab):

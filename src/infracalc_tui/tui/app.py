@@ -123,17 +123,9 @@ class InfracalcApp(App[int]):
             with Vertical(id="results"), TabbedContent(initial=self.scenario.focus or "fleet",
                                                        id="tabs"):
                 with TabPane("Fleet F3", id="fleet"):
-                    with Horizontal(classes="top"):
-                        yield FiguresTable(FLEET_HEADLINES, id="fleet-figures")
-                        yield Warnings(id="fleet-warnings", classes="warnings")
-                    yield Static("", id="fleet-hint", classes="view-hint")
-                    yield ChartDeck(_fleet_charts, id="fleet-deck")
+                    yield from _results_tab("fleet", FLEET_HEADLINES, _fleet_charts)
                 with TabPane("Host F4", id="host"):
-                    with Horizontal(classes="top"):
-                        yield FiguresTable(HOST_HEADLINES, id="host-figures")
-                        yield Warnings(id="host-warnings", classes="warnings")
-                    yield Static("", id="host-hint", classes="view-hint")
-                    yield ChartDeck(_host_charts, id="host-deck")
+                    yield from _results_tab("host", HOST_HEADLINES, _host_charts)
                 with TabPane("Compare F5", id="compare"):
                     yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
                     yield Bars(id="compare-chart")
@@ -308,10 +300,14 @@ class InfracalcApp(App[int]):
 
     # -- results --------------------------------------------------------------------------
 
+    def shown_scenario(self) -> Scenario:
+        """The scenario the figures show: the user's, or a step of the thread animation."""
+        if self._animate_threads is None:
+            return self.scenario
+        return self.scenario.with_value("pricing.concurrent_threads", self._animate_threads)
+
     def recompute(self) -> None:
-        scenario = self.scenario
-        if self._animate_threads is not None:
-            scenario = scenario.with_value("pricing.concurrent_threads", self._animate_threads)
+        scenario = self.shown_scenario()
         self.report = report_for(scenario)
         self._shown_values = scenario.values
         self._stale = {"fleet", "host", "compare"}
@@ -479,8 +475,10 @@ class InfracalcApp(App[int]):
                                               entries, allow_path=False), add)
 
     def on_key(self, event: Any) -> None:
+        if event.key != "delete":  # every keystroke passes here: decide before any query
+            return
         table = self.query_one("#compare-table", DataTable)
-        if event.key == "delete" and table.has_focus and self.configs:
+        if table.has_focus and self.configs:
             del self.configs[min(table.cursor_row, len(self.configs) - 1)]
             self._stale.add("compare")
             self._refresh_charts()
@@ -760,6 +758,15 @@ class InfracalcApp(App[int]):
         widget = self.query_one(f"#{field_id(path)}")
         widget.focus()
         widget.scroll_visible()
+
+
+def _results_tab(tab: str, headlines: tuple[str, ...], charts: Any) -> ComposeResult:
+    """Figures and warnings on top, the hint for small screens, then the chart deck."""
+    with Horizontal(classes="top"):
+        yield FiguresTable(headlines, id=f"{tab}-figures")
+        yield Warnings(id=f"{tab}-warnings", classes="warnings")
+    yield Static("", id=f"{tab}-hint", classes="view-hint")
+    yield ChartDeck(charts, id=f"{tab}-deck")
 
 
 def dialogs() -> Any:
