@@ -67,7 +67,8 @@ def check_figures(app) -> None:
             continue  # a hidden tab catches up when it is opened
         for path in table.paths:
             shown = str(table.get_cell(path, "value"))
-            assert shown == figure_text(expected, path), (path, shown, app.errors)
+            want = figure_text(expected, path)
+            assert shown == want, (path, shown, want, tab, sorted(app.errors))
             assert not NAN_ON_SCREEN.search(shown), (path, shown)
     for warnings in app.query(Warnings):
         if not warnings.id.startswith(tab):
@@ -86,7 +87,9 @@ def check_results_text(app) -> None:
                             for c in widget.get_row_at(row))
         elif isinstance(widget, Chart):
             text = "\n".join(strip.text for strip in widget._draw_strips())
-        elif isinstance(widget, (Static, FiguresTable)):
+        elif isinstance(widget, FiguresTable):
+            text = "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+        elif isinstance(widget, Static):
             text = str(widget.render())
         else:
             continue
@@ -182,3 +185,50 @@ async def test_a_dialog_closes_once_however_fast_the_keys_come() -> None:
         screen.dismiss(None)
         await pilot.pause()
         assert opened == [None] and len(app.screen_stack) == 1 and app.is_running
+
+
+async def test_a_palette_selection_after_it_closed_does_nothing() -> None:
+    """Found by this fuzz (1,000 events a seed): a second Enter's selection reached the
+    command palette after it had closed; it ran the command again and popped the main
+    screen, leaving none."""
+    from textual.widgets import OptionList
+
+    from infracalc_tui.tui.textual_fixes import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await pilot.press(*"Animate", "down")
+        await pilot.pause()
+        chosen = palette.query_one(OptionList)
+        chosen.action_select()
+        chosen.action_select()  # the second Enter, before the palette has gone
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert app.is_running and len(app.screen_stack) == 1
+        assert app._animation is not None  # ran once: a second run would have stopped it
+        app.action_animate()
+
+
+async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
+    """Found by this fuzz: a tab opened while Textual was suppressing TabActivated (a pane
+    focused as another tab closed) kept the figures of an older scenario."""
+    from textual.widgets import TabbedContent
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_show_tab("fleet")
+        await pilot.pause()
+        app.focus_field("pricing.charge_per_minute_usd")
+        await pilot.pause()
+        await pilot.press(*"0.05")  # focusing selects the value: typing replaces it
+        await pilot.pause()
+        tabs = app.query_one(TabbedContent)
+        with tabs.prevent(TabbedContent.TabActivated):
+            tabs.active = "host"
+        await pilot.pause()
+        assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.05
+        check_figures(app)

@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 from textual.worker import WorkerFailed
 
@@ -37,7 +38,7 @@ from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
 from ..scenario.catalog import gpus
 from ..scenario.presets import presets
 from ..scenario.presets import scenarios_dir as shipped_scenarios
-from . import textual_fixes
+from . import partial_updates, textual_fixes
 from .themes import load_themes
 from .widgets.deck import ChartDeck
 from .widgets.figures import (
@@ -89,6 +90,7 @@ class InfracalcApp(App[int]):
     def __init__(self, scenario: Scenario, path: Path | None = None,
                  config: Config | None = None, config_warning: str | None = None) -> None:
         textual_fixes.install()
+        partial_updates.install()
         super().__init__()
         self.scenario = scenario
         self.saved = scenario
@@ -127,8 +129,8 @@ class InfracalcApp(App[int]):
                 with TabPane("Host F4", id="host"):
                     yield from _results_tab("host", HOST_HEADLINES, _host_charts)
                 with TabPane("Compare F5", id="compare"):
-                    yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
-                    yield Bars(id="compare-chart")
+                    if self.scenario.focus == "compare":  # else just after the first paint
+                        yield from _compare_widgets()
         yield Static("", id="field-help")
         yield Footer()
 
@@ -138,26 +140,35 @@ class InfracalcApp(App[int]):
         for theme in themes:
             self.register_theme(theme)
         if self.config.theme in self.available_themes:
-            self.theme = self.config.theme
+            self._preselect_theme(self.config.theme)
         else:
             warnings.append(f"theme {self.config.theme!r} (from your config) is not "
                             "available; using the default for now")
-            self._theme_fallback = True  # not the user's choice: keep their config as it is
-            self.theme = DEFAULT_THEME
-            self._theme_fallback = False
+            self._preselect_theme(DEFAULT_THEME)  # not the user's choice: config untouched
         return warnings
+
+    def _preselect_theme(self, name: str) -> None:
+        """Select a theme before the app runs. Setting ``theme`` would have Textual reparse
+        every stylesheet and restyle every widget as soon as the app starts (~15 ms of a cold
+        start); nothing is parsed yet, so the theme's variables and classes are all it takes.
+        """
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
         warnings = self._startup_warnings
         for warning in [*warnings, self._config_warning]:
             if warning:
                 self.notify(warning, severity="warning", timeout=8)
-        table = self.query_one("#compare-table", DataTable)
-        for col in ("Configuration", "Profit/day", "Break-even", "Max threads", "tok/s/stream",
-                    "Fits", "Hardware"):
-            table.add_column(col, key=col)
         self._layout_for(self.size.width, self.size.height)
         self._update_title()
+        self.watch(self.query_one("#tabs", TabbedContent), "active", self._tab_changed,
+                   init=False)
         self.show_report()
         self.query_one(f"#{self._active_tab() if self._active_tab() != 'compare' else 'host'}"
                        "-figures", FiguresTable).focus()
@@ -171,7 +182,7 @@ class InfracalcApp(App[int]):
         if main is None:
             return False
         panes = main.query(InputsPane)
-        return bool(panes) and panes.first().ready and \
+        return bool(panes) and panes.first().ready and self._compare_mounted and \
             all(deck.charts for deck in main.query(ChartDeck))
 
     async def until_ready(self, pilot: Any) -> None:
@@ -195,6 +206,13 @@ class InfracalcApp(App[int]):
         await holder.mount(InputsPane(self.scenario.values, id="inputs-pane"))
         self.set_help(None)
         self._offer_recovery()
+        if not self._compare_mounted:
+            await self.query_one("#compare", TabPane).mount_all(_compare_widgets())
+            self._refresh_charts()  # in case Compare was opened meanwhile
+
+    @property
+    def _compare_mounted(self) -> bool:
+        return bool(self.query("#compare-table"))
 
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
@@ -334,6 +352,8 @@ class InfracalcApp(App[int]):
         tab = self._active_tab()
         if tab not in self._stale:
             return
+        if tab == "compare" and not self._compare_mounted:
+            return  # mounted just after the first paint; it catches up then
         self._stale.discard(tab)
         values = getattr(self, "_shown_values", None) or self.scenario.values
         if tab == "compare":
@@ -373,8 +393,11 @@ class InfracalcApp(App[int]):
             "Profit per day by configuration", short, [float(x) for x in c.profit_per_day],
             "/day")
 
-    @on(TabbedContent.TabActivated)
-    def _tab(self, event: TabbedContent.TabActivated) -> None:
+    def _tab_changed(self, tab: str) -> None:
+        """Another tab is showing: it catches up. A watch, not the TabActivated message:
+        Textual drops that message when the switch happens while handling an event posted
+        under its own ``prevent`` (a pane focused as another tab closes), and the tab would
+        then show the figures of an older scenario."""
         self.show_report()
 
     # -- actions --------------------------------------------------------------------------
@@ -402,7 +425,10 @@ class InfracalcApp(App[int]):
     def _focus_results(self) -> None:
         """Put the cursor on the active tab's figures (never leave it in a hidden field)."""
         tab = self._active_tab()
-        self.query_one("#compare-table" if tab == "compare" else f"#{tab}-figures").focus()
+        if tab != "compare":
+            self.query_one(f"#{tab}-figures").focus()
+        elif self._compare_mounted:  # its table arrives just after the first paint
+            self.query_one("#compare-table").focus()
         self.set_help(None)
 
     def action_help(self) -> None:
@@ -477,8 +503,8 @@ class InfracalcApp(App[int]):
     def on_key(self, event: Any) -> None:
         if event.key != "delete":  # every keystroke passes here: decide before any query
             return
-        table = self.query_one("#compare-table", DataTable)
-        if table.has_focus and self.configs:
+        table = self.focused
+        if isinstance(table, DataTable) and table.id == "compare-table" and self.configs:
             del self.configs[min(table.cursor_row, len(self.configs) - 1)]
             self._stale.add("compare")
             self._refresh_charts()
@@ -708,11 +734,14 @@ class InfracalcApp(App[int]):
         super()._handle_exception(error)
 
 
-    _theme_fallback = False
+    def action_command_palette(self) -> None:
+        """Textual's palette, guarded against a selection arriving after it closed."""
+        if self.use_command_palette and not textual_fixes.CommandPalette.is_open(self):
+            self.push_screen(textual_fixes.CommandPalette(id="--command-palette"))
 
     def watch_theme(self, theme: str) -> None:
-        if getattr(self, "config", None) is None or self.config.theme == theme or \
-                self._theme_fallback:
+        """The user picked a theme: remember it (the start-up choice is not a pick)."""
+        if getattr(self, "config", None) is None or self.config.theme == theme:
             return
         self.config.theme = theme
         with contextlib.suppress(OSError):
@@ -758,6 +787,16 @@ class InfracalcApp(App[int]):
         widget = self.query_one(f"#{field_id(path)}")
         widget.focus()
         widget.scroll_visible()
+
+
+def _compare_widgets() -> list[Widget]:
+    """The Compare tab's table and chart: mounted after the first paint (DataTable's styles
+    cost the cold start ~10 ms), unless the scenario opens on Compare."""
+    table = DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+    for col in ("Configuration", "Profit/day", "Break-even", "Max threads", "tok/s/stream",
+                "Fits", "Hardware"):
+        table.add_column(col, key=col)
+    return [table, Bars(id="compare-chart")]
 
 
 def _results_tab(tab: str, headlines: tuple[str, ...], charts: Any) -> ComposeResult:

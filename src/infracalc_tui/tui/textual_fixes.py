@@ -5,15 +5,20 @@
    up a line that is not there: KeyError. Lay the lines out first; with none, do nothing.
 2. A dialog closed twice by keys typed faster than the screen pops (Enter, Enter) runs its
    callback twice and pops the screen below it: ``Dialog`` closes once.
+3. The command palette has the same race: a second Enter's selection arrives after the
+   palette has closed, runs the command again and pops the screen below, down to none
+   (ScreenStackError). ``CommandPalette`` ignores selections once it is off screen.
 """
 
 from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
+from textual import command
 from textual.await_complete import AwaitComplete
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import OptionList
+from textual.widgets import Button, Input, OptionList
 
 _installed = False
 
@@ -46,3 +51,15 @@ class Dialog(ModalScreen[ResultType], Generic[ResultType]):
             return AwaitComplete.nothing()
         self._dismissed = True
         return super().dismiss(result)
+
+
+class CommandPalette(command.CommandPalette):
+    """Textual's command palette, deaf to selections once it is no longer on screen."""
+
+    _SELECTIONS = (OptionList.OptionSelected, Input.Submitted, Button.Pressed)
+
+    async def _on_message(self, message: Message) -> None:
+        if isinstance(message, self._SELECTIONS) and not self.is_current:
+            message.stop()
+            return
+        await super()._on_message(message)

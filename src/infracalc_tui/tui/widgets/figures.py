@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -83,6 +85,7 @@ class FiguresTable(Widget, can_focus=True):
         self.texts = dict.fromkeys(paths, "")
         self.cursor_row = 0
         self._label_width = max(len(x) for x in self.labels) + 2
+        self._rows: dict[tuple[Any, ...], Strip] = {}  # row key -> its drawn line
 
     @property
     def row_count(self) -> int:
@@ -127,25 +130,33 @@ class FiguresTable(Widget, can_focus=True):
             if event.chain >= 2:
                 self.action_explain()
 
-    def render(self) -> Text:
-        label_style = self.get_component_rich_style("figures--label")
-        odd_style = self.get_component_rich_style("figures--odd")
-        cursor_style = self.get_component_rich_style("figures--cursor")
+    def render_line(self, y: int) -> Strip:
+        """Line API: each row is built once per text, cursor, focus, width and theme, and
+        reused; a change of one figure rebuilds one row, not the table."""
+        i = self._first_shown() + y
         width = max(1, self.size.width)
-        first = self._first_shown()
-        out = Text(no_wrap=True, overflow="ellipsis")
-        for i in range(first, min(len(self.paths), first + max(1, self.size.height))):
-            line = Text(" " + self.labels[i].ljust(self._label_width), style=label_style)
-            line.append(self.texts[self.paths[i]])
-            line.truncate(width, pad=True)
-            if i == self.cursor_row:
-                line.stylize(cursor_style)
-            elif i % 2:
-                line.stylize(odd_style)
-            if i > first:
-                out.append("\n")
-            out.append_text(line)
-        return out
+        if i >= len(self.paths):
+            return Strip.blank(width, self.rich_style)
+        text = self.texts[self.paths[i]]
+        key = (i, text, i == self.cursor_row, self.has_focus, width, self.app.theme)
+        strip = self._rows.get(key)
+        if strip is None:
+            if len(self._rows) > 8 * len(self.paths):
+                self._rows.clear()
+            strip = self._rows[key] = self._row(i, text, width)
+        return strip
+
+    def _row(self, i: int, text: str, width: int) -> Strip:
+        label_style = self.get_component_rich_style("figures--label")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(" " + self.labels[i].ljust(self._label_width), style=label_style)
+        line.append(text)  # the figure in the text colour, its label muted
+        line.truncate(width, overflow="ellipsis", pad=True)
+        if i == self.cursor_row:
+            line.stylize(self.get_component_rich_style("figures--cursor"))
+        elif i % 2:  # a stripe: its background only, so labels stay muted on every row
+            line.stylize(Style(bgcolor=self.get_component_rich_style("figures--odd").bgcolor))
+        return Strip(line.render(self.app.console), width).apply_style(self.rich_style)
 
 
 class Warnings(Static):
