@@ -78,14 +78,31 @@ async def test_invalid_value_is_marked_and_results_stay() -> None:
         before = cell(app, "#host-figures", "host.profit_usd_per_day")
         await type_into(pilot, "pricing.concurrent_threads", "0")
         field = app.query_one(f"#{field_id('pricing.concurrent_threads')}", Input)
-        assert field.has_class("-invalid")
+        assert field.has_class("-bad-value")
         assert "from 1 to" in app.errors["pricing.concurrent_threads"]
         assert cell(app, "#host-figures", "host.profit_usd_per_day") == before
         await type_into(pilot, "pricing.concurrent_threads", "abc")
         assert "not a number" in app.errors["pricing.concurrent_threads"]
         await type_into(pilot, "pricing.concurrent_threads", "3")
-        assert not field.has_class("-invalid")
+        assert not field.has_class("-bad-value")
         assert app.scenario.values["pricing.concurrent_threads"] == 3
+
+
+async def test_text_being_fixed_survives_edits_elsewhere() -> None:
+    """An invalid entry stays as typed (and marked) while other fields change; a preset that
+    replaces that value with a valid one clears the mark."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "gpu.memory_gb", "24 GB?")
+        mem = app.query_one(f"#{field_id('gpu.memory_gb')}", Input)
+        assert mem.has_class("-bad-value")
+        await type_into(pilot, "pricing.charge_per_minute_usd", "0.03")
+        assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.03
+        assert mem.value == "24 GB?" and mem.has_class("-bad-value")
+        app.query_one(f"#{field_id('gpu.preset')}").value = "h100-pcie"
+        await pilot.pause()
+        assert mem.value == "80" and not mem.has_class("-bad-value")
+        assert "gpu.memory_gb" not in app.errors
 
 
 async def test_preset_picker_fills_fields() -> None:

@@ -232,3 +232,17 @@ async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
         await pilot.pause()
         assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.05
         check_figures(app)
+
+
+async def test_the_animation_stops_quietly_when_the_app_closes() -> None:
+    """Found by this fuzz: a step of the thread animation fired as the app was closing,
+    after its figures were gone, and raised NoMatches."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_animate()
+        await pilot.pause(0.4)
+        await app.query_one("#main").remove()  # what closing does, before timers stop
+        await pilot.pause(0.8)  # two more steps
+        stopped_at = app._animate_threads
+        await pilot.pause(0.8)
+        assert app.is_running and app._animate_threads == stopped_at  # no step since

@@ -73,14 +73,21 @@ _throughput_cache: dict[tuple[Any, ...], dict[str, Array]] = {}
 _CACHE_SIZE = 64
 
 
+def throughput_key(p: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """Everything throughput reads, as a dict key; None when one of them is an array (a
+    sweep over throughput's own inputs is computed, not looked up)."""
+    keys = [k for k in p if k.startswith(_THROUGHPUT_PREFIXES)] + list(_THROUGHPUT_EXTRA)
+    if not all(isinstance(p.get(k), (int, float, str, type(None))) for k in keys):
+        return None
+    return tuple(sorted((k, p.get(k)) for k in keys))
+
+
 def throughput(v: Values) -> dict[str, Array]:
     """Roofline throughput of one replica; memoised for scalar scenarios (the TUI's case:
     a chart sweep or a price edit asks again for the same model, GPU and serving)."""
-    p = v._p
-    keys = [k for k in p if k.startswith(_THROUGHPUT_PREFIXES)] + list(_THROUGHPUT_EXTRA)
-    if not all(isinstance(p.get(k), (int, float, str, type(None))) for k in keys):
-        return _throughput(v)  # arrays: a sweep over throughput's own inputs
-    key = tuple(sorted((k, p.get(k)) for k in keys))
+    key = throughput_key(v._p)
+    if key is None:
+        return _throughput(v)
     hit = _throughput_cache.get(key)
     if hit is None:
         if len(_throughput_cache) >= _CACHE_SIZE:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .evaluate import Values, evaluate, throughput
+from .evaluate import Values, evaluate, throughput, throughput_key
 from .numeric import to_python
 from .outputs import OUTPUTS
 
@@ -43,10 +43,26 @@ def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: i
     return report
 
 
+_hints: dict[tuple[Any, ...], str | None] = {}
+
+
 def _tensor_parallel_hint(values: Mapping[str, Any], r: Mapping[str, Any]) -> str | None:
-    """Automatic TP holds one stream; a wider replica often serves far more per GPU."""
+    """Automatic TP holds one stream; a wider replica often serves far more per GPU.
+    It reads only throughput's inputs: memoised like throughput (a sweep of three
+    replica widths on every keystroke would cost more than the whole report)."""
     if values["serving.tensor_parallel"] != 0 or values["serving.throughput"] == "manual":
         return None
+    key = throughput_key(values)
+    if key is None:
+        return _wider_replica_hint(values, r)
+    if key not in _hints:
+        if len(_hints) >= 64:
+            _hints.pop(next(iter(_hints)))
+        _hints[key] = _wider_replica_hint(values, r)
+    return _hints[key]
+
+
+def _wider_replica_hint(values: Mapping[str, Any], r: Mapping[str, Any]) -> str | None:
     tp = r["throughput"]["tensor_parallel"]
     wider = tp * np.array([2.0, 4.0, 8.0])
     per_gpu = throughput(Values({**values, "serving.tensor_parallel": wider}))[

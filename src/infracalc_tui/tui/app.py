@@ -307,10 +307,11 @@ class InfracalcApp(App[int]):
             inputs.mark(path, self.errors[path])
             self.set_help(path)
             return
-        self.errors.pop(path, None)
-        inputs.mark(path, None)
         self.scenario = new
-        inputs.show_values(new.values, skip=None if path.endswith(".preset") else path)
+        shown = inputs.show_values(new.values, skip=None if path.endswith(".preset") else path)
+        for fixed in (path, *shown):  # a preset replaced a value that was being fixed
+            if self.errors.pop(fixed, None) is not None or fixed == path:
+                inputs.mark(fixed, None)
         self.set_help(path)
         self._update_title()
         self.recompute()
@@ -470,7 +471,11 @@ class InfracalcApp(App[int]):
         def step() -> None:
             n = next(steps)
             self._animate_threads = n
-            self.recompute()
+            try:
+                self.recompute()
+            except NoMatches:  # the app is closing and its widgets are gone: stop here
+                self._animation.stop()
+                return
             self.notify(f"Animating: {n} thread(s) of {top}; F6 stops", timeout=0.4)
 
         self._animation = self.set_interval(0.35, step)
@@ -701,7 +706,7 @@ class InfracalcApp(App[int]):
         for inputs in self.query(InputsPane):  # none yet in the first moments: it will
             for f in BY_PATH:                  # be mounted with these values
                 inputs.mark(f, None)
-            inputs.show_values(scenario.values)
+            inputs.show_values(scenario.values, every=True)
         if scenario.focus:
             self.query_one("#tabs", TabbedContent).active = scenario.focus
         self._update_title()

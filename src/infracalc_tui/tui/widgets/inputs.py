@@ -215,13 +215,23 @@ class InputsPane(VerticalScroll):
         if widget is not None and widget.has_focus_within:
             self.post_message(FieldFocused(widget.field.path))
 
-    def show_values(self, values: dict[str, Any], skip: str | None = None) -> None:
-        """Refresh every field from resolved values (except the one being typed in)."""
-        self._values = values  # groups not mounted yet will start from these
+    def show_values(self, values: dict[str, Any], skip: str | None = None,
+                    every: bool = False) -> list[str]:
+        """Show new values in their fields, except the one being typed in; the paths shown.
+
+        Only fields whose value changed are rewritten (unless ``every``): text a person is
+        still fixing in another field stays as they typed it, and a keystroke does not
+        reformat sixty fields."""
+        old, self._values = self._values, values  # groups not mounted yet start from these
+        shown = []
         for f in FIELDS:
             widget = self.fields.get(f.path)
-            if widget is not None and f.path != skip:
+            if widget is None or f.path == skip:
+                continue
+            if every or values[f.path] != old.get(f.path):
                 widget.set_text(show(f, values[f.path]))  # type: ignore[attr-defined]
+                shown.append(f.path)
+        return shown
 
     def mark(self, path: str, error: str | None) -> None:
         self._marks[path] = error
@@ -230,5 +240,5 @@ class InputsPane(VerticalScroll):
     def _mark_now(self, path: str, error: str | None) -> None:
         widget = self.fields.get(path)
         if widget is not None:
-            widget.set_class(error is not None, "-invalid")
+            widget.set_class(error is not None, "-bad-value")
             widget.tooltip = error
