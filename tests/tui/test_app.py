@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from infracalc_tui.calc import report_for
 from infracalc_tui.scenario import load
@@ -17,6 +17,7 @@ from infracalc_tui.tui.screens.dialogs import (
 )
 from infracalc_tui.tui.widgets.figures import FiguresTable
 from infracalc_tui.tui.widgets.inputs import field_id
+from infracalc_tui.tui.widgets.table import LineTable
 
 from .conftest import make_app
 
@@ -214,7 +215,7 @@ async def test_tabs_help_animate_and_compare() -> None:
         assert app.query_one("#tabs", TabbedContent).active == "fleet"
         await pilot.press("f5")
         await pilot.pause()
-        table = app.query_one("#compare-table", DataTable)
+        table = app.query_one("#compare-table", LineTable)
         assert table.row_count == len(app.configs) == 5
         await pilot.press("f7")
         await pilot.pause()

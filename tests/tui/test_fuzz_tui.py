@@ -16,12 +16,13 @@ import unicodedata
 import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from infracalc_tui.calc import report_for
 from infracalc_tui.scenario import FIELDS
 from infracalc_tui.tui.widgets.charts import Chart
 from infracalc_tui.tui.widgets.figures import FiguresTable, Warnings, figure_text
+from infracalc_tui.tui.widgets.table import LineTable
 
 from .conftest import make_app
 
@@ -82,13 +83,10 @@ def check_results_text(app) -> None:
     for widget in app.query("#results *"):
         if not widget.display or not widget.size.area:
             continue
-        if isinstance(widget, DataTable):
-            text = " ".join(str(c) for row in range(widget.row_count)
-                            for c in widget.get_row_at(row))
+        if isinstance(widget, LineTable):
+            text = "\n".join(widget.text_lines())
         elif isinstance(widget, Chart):
             text = "\n".join(strip.text for strip in widget._draw_strips())
-        elif isinstance(widget, FiguresTable):
-            text = "\n".join(widget.render_line(y).text for y in range(widget.size.height))
         elif isinstance(widget, Static):
             text = str(widget.render())
         else:

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 from textual.worker import WorkerFailed
 
 from .. import recovery
@@ -39,6 +39,7 @@ from ..scenario.catalog import gpus
 from ..scenario.presets import presets
 from ..scenario.presets import scenarios_dir as shipped_scenarios
 from . import partial_updates, textual_fixes
+from .screens.main_screen import MainScreen
 from .themes import load_themes
 from .widgets.deck import ChartDeck
 from .widgets.figures import (
@@ -49,6 +50,7 @@ from .widgets.figures import (
     Warnings,
 )
 from .widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
+from .widgets.table import LineTable
 from .widgets.textcharts import Bars
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
@@ -116,6 +118,9 @@ class InfracalcApp(App[int]):
 
     # -- layout ---------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
@@ -131,6 +136,7 @@ class InfracalcApp(App[int]):
                 with TabPane("Compare F5", id="compare"):
                     if self.scenario.focus == "compare":  # else just after the first paint
                         yield from _compare_widgets()
+                        self._compare_mounted = True
         yield Static("", id="field-help")
         yield Footer()
 
@@ -208,11 +214,10 @@ class InfracalcApp(App[int]):
         self._offer_recovery()
         if not self._compare_mounted:
             await self.query_one("#compare", TabPane).mount_all(_compare_widgets())
+            self._compare_mounted = True
             self._refresh_charts()  # in case Compare was opened meanwhile
 
-    @property
-    def _compare_mounted(self) -> bool:
-        return bool(self.query("#compare-table"))
+    _compare_mounted = False  # set once its table and chart are in the DOM
 
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
@@ -363,33 +368,26 @@ class InfracalcApp(App[int]):
             self.query_one(f"#{tab}-deck", ChartDeck).update_values(values)
 
     def _show_compare(self, values: dict[str, Any]) -> None:
-        table = self.query_one("#compare-table", DataTable)
+        table = self.query_one("#compare-table", CompareTable)
         if not self.configs:
-            table.clear()
+            table.set_rows([])
             self.query_one("#compare-chart", Bars).show("Profit per day", [], [], "")
             return
         from ..engine import series
 
         c = series.compare_hosts(values, self.configs)
         rows = []
-        for i, (key, _, n) in enumerate(self.configs):
+        names = [f"{n}x {_short_gpu_name(gpus()[key].name)}" for key, _, n in self.configs]
+        for i, name in enumerate(names):
             be = c.break_even_days[i]
-            rows.append((f"{n}x {gpus()[key].name}", usd(float(c.profit_per_day[i])) + "/day",
+            rows.append((name, usd(float(c.profit_per_day[i])),
                          "never" if be != be else f"{be:,.0f} days",
                          f"{c.max_threads[i]:,.0f}",
-                         fmt_value(float(c.tokens_per_s_per_stream[i]), "tok/s"),
+                         fmt_value(float(c.tokens_per_s_per_stream[i]), ""),
                          "yes" if c.fits_in_memory[i] else "no",
                          usd(float(c.hardware_cost[i]))))
-        if table.row_count == len(rows):  # same configurations: change only what changed
-            for i, row in enumerate(rows):
-                for col, text in zip(table.columns, row, strict=True):
-                    if table.get_cell(str(i), col) != text:
-                        table.update_cell(str(i), col, text)
-        else:
-            table.clear()
-            for i, row in enumerate(rows):
-                table.add_row(*row, key=str(i))
-        short = [f"{n}x {k}" for k, _, n in self.configs]
+        table.set_rows(rows)
+        short = names
         self.query_one("#compare-chart", Bars).show(
             "Profit per day by configuration", short, [float(x) for x in c.profit_per_day],
             "/day")
@@ -509,7 +507,7 @@ class InfracalcApp(App[int]):
         if event.key != "delete":  # every keystroke passes here: decide before any query
             return
         table = self.focused
-        if isinstance(table, DataTable) and table.id == "compare-table" and self.configs:
+        if isinstance(table, CompareTable) and self.configs:
             del self.configs[min(table.cursor_row, len(self.configs) - 1)]
             self._stale.add("compare")
             self._refresh_charts()
@@ -794,14 +792,25 @@ class InfracalcApp(App[int]):
         widget.scroll_visible()
 
 
+def _short_gpu_name(name: str) -> str:
+    """'NVIDIA GeForce RTX 4090 24GB' -> 'RTX 4090 24GB': the Compare tab has room for it."""
+    for noise in ("NVIDIA ", "GeForce ", "AMD Instinct ", "Apple ", " (Mac Studio)"):
+        name = name.replace(noise, "")
+    return name
+
+
+class CompareTable(LineTable):
+    """One hardware configuration per row; Delete removes the one under the cursor."""
+
+    align_numbers = True
+
+
 def _compare_widgets() -> list[Widget]:
-    """The Compare tab's table and chart: mounted after the first paint (DataTable's styles
-    cost the cold start ~10 ms), unless the scenario opens on Compare."""
-    table = DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
-    for col in ("Configuration", "Profit/day", "Break-even", "Max threads", "tok/s/stream",
-                "Fits", "Hardware"):
-        table.add_column(col, key=col)
-    return [table, Bars(id="compare-chart")]
+    """The Compare tab's table and chart: mounted just after the first paint, unless the
+    scenario opens on Compare."""
+    header = ("Configuration", "Profit/day", "Break-even", "Threads", "tok/s", "Fits",
+              "Hardware")
+    return [CompareTable(header, id="compare-table"), Bars(id="compare-chart")]
 
 
 def _results_tab(tab: str, headlines: tuple[str, ...], charts: Any) -> ComposeResult:
