@@ -49,14 +49,28 @@ def _start_once(cmd: list[str], ready: str, env: dict[str, str]) -> float:
 
     start = time.perf_counter()
     tmux("new-session", "-d", "-s", "b", "-x", "120", "-y", "40", shell)
+    pid = 0
     try:
         while time.perf_counter() - start < 30:
             if ready in tmux("capture-pane", "-p", "-t", "b"):
-                return (time.perf_counter() - start) * 1e3
+                took = (time.perf_counter() - start) * 1e3
+                pid = int(tmux("display-message", "-p", "-t", "b", "#{pane_pid}") or 0)
+                return took
             time.sleep(0.005)
         raise TimeoutError(f"{ready!r} never appeared for {cmd}")
     finally:
         tmux("kill-server")
+        _wait_gone(pid)  # a process still closing would slow the next start down
+
+
+def _wait_gone(pid: int, timeout: float = 5.0) -> None:
+    end = time.perf_counter() + timeout
+    while pid and time.perf_counter() < end:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return
+        time.sleep(0.01)
 
 
 def startup(runs: int = 7) -> dict[str, float]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .engine import build_report
 from .scenario import Scenario, ScenarioError, field
 from .scenario.catalog import models
 from .scenario.errors import Problem
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
 
 
 def report_for(scenario: Scenario) -> dict[str, Any]:
+    from .engine.report import build_report  # numpy: loaded with the first report
+
     values = scenario.values
     preset = models().get(values.get("model.preset") or "")
     return build_report(values, name=scenario.name,

@@ -6,13 +6,11 @@ User errors exit with code 2 and one clear line each on stderr, never a tracebac
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import functools
 import io
 import json
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -85,20 +83,8 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     return top, subs
 
 
-def _preload_tui() -> None:
-    """Start importing the TUI in a thread: the import reads and unpacks files, which runs
-    alongside the engine's (numpy) import and shortens the app's cold start."""
-    def work() -> None:
-        with contextlib.suppress(Exception):  # the main thread's own import reports errors
-            import infracalc_tui.tui.app  # noqa: F401
-
-    threading.Thread(target=work, name="preload-tui", daemon=True).start()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (not args[0].startswith("-") and args[0] not in COMMANDS):
-        _preload_tui()
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -135,9 +121,12 @@ def _cmd_tui(file: str | None) -> int:
 
     path = Path(file) if file else default_path()
     scenario = load(path)  # errors exit 2 with the file's problems, before the screen opens
+    from . import prefetch
+
+    first_report = prefetch.start(scenario)  # numpy and the first report, on the other core
     from .tui.app import run
 
-    return run(scenario, path if file else None)
+    return run(scenario, path if file else None, first_report)
 
 
 def _cmd_report(ns: argparse.Namespace) -> int:
@@ -167,7 +156,7 @@ def _cmd_report(ns: argparse.Namespace) -> int:
 def _cmd_sweep(ns: argparse.Namespace) -> int:
     import numpy as np
 
-    from .engine import evaluate
+    from .engine.evaluate import evaluate
     from .scenario import field
     from .scenario.errors import Problem, ScenarioError
 

@@ -1,11 +1,14 @@
 """Pilot tests: every binding and flow of the app, against the engine's own figures."""
 
+import os
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TabbedContent
 
+from infracalc_tui import prefetch
 from infracalc_tui.calc import report_for
+from infracalc_tui.config import Config
 from infracalc_tui.scenario import load
 from infracalc_tui.scenario.presets import presets
 from infracalc_tui.tui.screens.dialogs import (
@@ -15,11 +18,11 @@ from infracalc_tui.tui.screens.dialogs import (
     OpenScreen,
     SaveAsScreen,
 )
-from infracalc_tui.tui.widgets.figures import FiguresTable
+from infracalc_tui.tui.widgets.figures import FiguresTable, figure_text
 from infracalc_tui.tui.widgets.inputs import field_id
 from infracalc_tui.tui.widgets.table import LineTable
 
-from .conftest import make_app
+from .conftest import ReadyApp, make_app
 
 
 def cell(app, table_id: str, path: str) -> str:
@@ -317,3 +320,14 @@ async def test_f2_puts_the_cursor_in_the_tabs_key_input_and_typing_replaces() ->
         await pilot.press("f2")
         await pilot.pause()
         assert app.focused is app.query_one(f"#{field_id('fleet.users')}")  # the last one used
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+async def test_the_first_figures_can_come_from_the_prefetching_child() -> None:
+    """As `infracalc` starts: the report computed by a forked child fills the first screen."""
+    scenario = presets()["gpt4o-1b-users"].scenario
+    app = ReadyApp(scenario, None, Config(), None, first_report=prefetch.start(scenario))
+    async with app.run_test(size=(120, 40)):
+        assert app.report == report_for(scenario)
+        assert cell(app, "#fleet-figures", "fleet.gpus") == \
+            figure_text(report_for(scenario), "fleet.gpus")

@@ -8,8 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from infracalc_tui.calc import report_for
-from infracalc_tui.engine import evaluate
-from infracalc_tui.engine.evaluate import Values, host_economics
+from infracalc_tui.engine.evaluate import Values, evaluate, host_economics
 from infracalc_tui.engine.explain import FORMULAS, evaluate_formula, namespace
 from infracalc_tui.engine.series import profit_projection
 from infracalc_tui.scenario import dumps, parse

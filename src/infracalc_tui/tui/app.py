@@ -34,6 +34,7 @@ from ..calc import explain_for, parse_field_text, report_for
 from ..config import DEFAULT_THEME, Config, load_config, save_config, scenarios_dir
 from ..formatting import plain_number, usd
 from ..formatting import value as fmt_value
+from ..prefetch import FirstReport
 from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
 from ..scenario.catalog import gpus
 from ..scenario.presets import presets
@@ -90,14 +91,16 @@ class InfracalcApp(App[int]):
     ]
 
     def __init__(self, scenario: Scenario, path: Path | None = None,
-                 config: Config | None = None, config_warning: str | None = None) -> None:
+                 config: Config | None = None, config_warning: str | None = None,
+                 first_report: FirstReport | None = None) -> None:
         textual_fixes.install()
         partial_updates.install()
         super().__init__()
         self.scenario = scenario
         self.saved = scenario
         self.path = path
-        self.report: dict[str, Any] = report_for(scenario)
+        self._first_report = first_report  # computed meanwhile by a child process, if any
+        self.report: dict[str, Any] = {} if first_report else report_for(scenario)
         self.errors: dict[str, str] = {}
         self.config, self._config_warning = (config, config_warning) if config else \
             load_config()
@@ -171,6 +174,9 @@ class InfracalcApp(App[int]):
         for warning in [*warnings, self._config_warning]:
             if warning:
                 self.notify(warning, severity="warning", timeout=8)
+        if self._first_report is not None:
+            self.report = self._first_report.result() or report_for(self.scenario)
+            self._first_report = None
         self._layout_for(self.size.width, self.size.height)
         self._update_title()
         self.watch(self.query_one("#tabs", TabbedContent), "active", self._tab_changed,
@@ -902,7 +908,7 @@ def _slug(name: str) -> str:
     return out[:60] or "scenario"
 
 
-def run(scenario: Scenario, path: Path | None) -> int:
-    app = InfracalcApp(scenario, path)
+def run(scenario: Scenario, path: Path | None, first_report: FirstReport | None = None) -> int:
+    app = InfracalcApp(scenario, path, first_report=first_report)
     result = app.run()
     return int(result or 0)

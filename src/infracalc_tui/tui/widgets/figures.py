@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ... import formatting as fmt
-from ...engine import OUTPUTS
+from ...engine.outputs import OUTPUTS
 from .table import LineTable
 
 FLEET_HEADLINES = (

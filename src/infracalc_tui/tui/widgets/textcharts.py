@@ -10,7 +10,6 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rich.text import Text
 from textual.widgets import Static
 
@@ -94,6 +93,8 @@ class Heatmap(Static):
         self.refresh()  # its size comes from the grid cell, not from its content
 
     def render(self) -> Text:
+        import numpy as np  # with the charts, after the first paint
+
         g = self.grid
         if g is None:
             return Text("")
