@@ -413,6 +413,8 @@ class InfracalcApp(App[int]):
         under its own ``prevent`` (a pane focused as another tab closes), and the tab would
         then show the figures of an older scenario."""
         self.show_report()
+        if isinstance(self.focused, LineTable):  # the cursor was in the results: it follows
+            self.call_after_refresh(self._focus_results)
 
     # -- actions --------------------------------------------------------------------------
 
