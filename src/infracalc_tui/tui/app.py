@@ -402,9 +402,8 @@ class InfracalcApp(App[int]):
                          "yes" if c.fits_in_memory[i] else "no",
                          usd(float(c.hardware_cost[i]))))
         table.set_rows(rows)
-        short = names
         self.query_one("#compare-chart", Bars).show(
-            "Profit per day by configuration", short, [float(x) for x in c.profit_per_day],
+            "Profit per day by configuration", names, [float(x) for x in c.profit_per_day],
             "/day")
 
     def _tab_changed(self, tab: str) -> None:
