@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from infracalc_tui import prefetch
 from infracalc_tui.calc import report_for
@@ -21,6 +21,7 @@ from infracalc_tui.tui.screens.dialogs import (
 from infracalc_tui.tui.widgets.figures import FiguresTable, figure_text
 from infracalc_tui.tui.widgets.inputs import field_id
 from infracalc_tui.tui.widgets.table import LineTable
+from infracalc_tui.tui.widgets.tabs import TabbedPanes
 
 from .conftest import ReadyApp, make_app
 
@@ -43,7 +44,7 @@ async def test_opens_on_the_scenarios_tab_with_engine_figures() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert app.query_one("#tabs", TabbedContent).active == "host"
+        assert app.query_one("#tabs", TabbedPanes).active == "host"
         assert cell(app, "#host-figures", "host.profit_usd_per_day") == "$12.89/day"
         assert cell(app, "#host-figures", "host.break_even_days") == "295 days"
         assert "70B model at $0.02/min" in app.title and "*" not in app.title
@@ -186,7 +187,7 @@ async def test_open_a_preset_and_new() -> None:
         app.screen.dismiss(app.screen.entries[idx][1])
         await pilot.pause()
         assert app.scenario.name == "GPT-4o for 1B users"
-        assert app.query_one("#tabs", TabbedContent).active == "fleet"
+        assert app.query_one("#tabs", TabbedPanes).active == "fleet"
         assert app.path is None  # shipped presets are never overwritten
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -211,11 +212,34 @@ async def test_unsaved_changes_guard_on_quit() -> None:
     assert app.return_value == 0
 
 
+async def test_a_click_on_the_tab_bar_opens_that_tab() -> None:
+    from infracalc_tui.tui.widgets.tabs import TabBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.until_ready(pilot)
+        bar = app.query_one(TabBar)
+        # " Fleet F3 " covers columns 0-9, a space, then " Host F4 " covers 11-19
+        assert [bar.key_at(x) for x in (0, 9, 10, 11, 19, 20, 21)] == \
+            ["fleet", "fleet", None, "host", "host", None, "compare"]
+        await pilot.click(TabBar, offset=(14, 0))
+        await pilot.pause()
+        assert app.query_one("#tabs", TabbedPanes).active == "host"
+        assert app.query_one("#host").display and not app.query_one("#fleet").display
+        assert cell(app, "#host-figures", "host.profit_usd_per_day") == \
+            figure_text(app.report, "host.profit_usd_per_day")
+        await pilot.click(TabBar, offset=(10, 0))  # the gap between labels: nothing changes
+        await pilot.pause()
+        assert app.query_one("#tabs", TabbedPanes).active == "host"
+        app.query_one("#tabs", TabbedPanes).active = "nowhere"  # not a tab: ignored
+        assert app.query_one("#tabs", TabbedPanes).active == "host"
+
+
 async def test_tabs_help_animate_and_compare() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f3")
-        assert app.query_one("#tabs", TabbedContent).active == "fleet"
+        assert app.query_one("#tabs", TabbedPanes).active == "fleet"
         await pilot.press("f5")
         await pilot.pause()
         table = app.query_one("#compare-table", LineTable)
@@ -268,6 +292,16 @@ async def test_small_terminals(size: tuple[int, int]) -> None:
         await pilot.press("f4")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_the_small_screen_hint_counts_the_charts() -> None:
+    """The hint is written at the first paint, before the charts arrive: it then caught up
+    with them only after a resize, and read "F8: charts (0)" meanwhile."""
+    app = make_app()  # opens on Host
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.until_ready(pilot)
+        assert str(app.query_one("#host-hint").render()).startswith("F8: charts (5)")
+        assert str(app.query_one("#fleet-hint").render()).startswith("F8: charts (3)")
 
 
 async def test_charts_page_with_f8_and_stay_legible() -> None:
@@ -331,3 +365,23 @@ async def test_the_first_figures_can_come_from_the_prefetching_child() -> None:
         assert app.report == report_for(scenario)
         assert cell(app, "#fleet-figures", "fleet.gpus") == \
             figure_text(report_for(scenario), "fleet.gpus")
+
+
+@pytest.mark.parametrize("delay", [None, 0.001, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3])
+async def test_quitting_in_the_first_moments_is_quiet(delay: float | None) -> None:
+    """Quitting while the fields and charts were still arriving raised MountError (they
+    were mounted into a screen already gone), or NoMatches from a Select whose parts were
+    removed under it. ``None``: at the first paint, before anything else is mounted."""
+    from infracalc_tui.tui.app import InfracalcApp
+
+    class QuitEarly(InfracalcApp):
+        def on_mount(self) -> None:  # runs before the app's own on_mount
+            if delay is None:
+                self.call_after_refresh(self.exit, 0)
+            else:
+                self.set_timer(delay, lambda: self.exit(0))
+
+    app = QuitEarly(presets()["llama70b-own-hardware"].scenario, None, Config(), None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.4)
+    assert app.return_value == 0

@@ -212,9 +212,12 @@ async def test_a_palette_selection_after_it_closed_does_nothing() -> None:
 
 
 async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
-    """Found by this fuzz: a tab opened while Textual was suppressing TabActivated (a pane
-    focused as another tab closed) kept the figures of an older scenario."""
-    from textual.widgets import TabbedContent
+    """Found by this fuzz: a tab opened while Textual was suppressing its TabActivated
+    message (a pane focused as another tab closed) kept the figures of an older scenario.
+    The app now follows the tabs' ``active`` itself, whatever sets it."""
+    from textual.message import Message
+
+    from infracalc_tui.tui.widgets.tabs import TabbedPanes
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -224,8 +227,8 @@ async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
         await pilot.pause()
         await pilot.press(*"0.05")  # focusing selects the value: typing replaces it
         await pilot.pause()
-        tabs = app.query_one(TabbedContent)
-        with tabs.prevent(TabbedContent.TabActivated):
+        tabs = app.query_one(TabbedPanes)
+        with tabs.prevent(Message):
             tabs.active = "host"
         await pilot.pause()
         assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.05

@@ -23,7 +23,8 @@ def div(num: ArrayLike, den: ArrayLike) -> Array:
     n, d = np.broadcast_arrays(arr(num), arr(den))
     out = np.full(n.shape, np.nan)
     ok = d != 0
-    np.divide(n, d, out=out, where=ok)
+    with np.errstate(over="ignore"):  # an overflow is caught just below, as NaN
+        np.divide(n, d, out=out, where=ok)
     out[~np.isfinite(out)] = np.nan
     return out
 

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import WorkerFailed
 
 from .. import recovery
@@ -52,6 +52,7 @@ from .widgets.figures import (
 )
 from .widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
 from .widgets.table import LineTable
+from .widgets.tabs import TabbedPanes
 from .widgets.textcharts import Bars
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
@@ -130,13 +131,14 @@ class InfracalcApp(App[int]):
             # the inputs (~200 widgets) are mounted just after the first paint: the figures
             # people opened the app for come first
             yield Vertical(id="inputs")
-            with Vertical(id="results"), TabbedContent(initial=self.scenario.focus or "fleet",
-                                                       id="tabs"):
-                with TabPane("Fleet F3", id="fleet"):
+            with Vertical(id="results"), TabbedPanes(
+                    {"fleet": "Fleet F3", "host": "Host F4", "compare": "Compare F5"},
+                    initial=self.scenario.focus or "fleet", id="tabs"):
+                with Vertical(id="fleet"):
                     yield from _results_tab("fleet", FLEET_HEADLINES, _fleet_charts)
-                with TabPane("Host F4", id="host"):
+                with Vertical(id="host"):
                     yield from _results_tab("host", HOST_HEADLINES, _host_charts)
-                with TabPane("Compare F5", id="compare"):
+                with Vertical(id="compare"):
                     if self.scenario.focus == "compare":  # else just after the first paint
                         yield from _compare_widgets()
                         self._compare_mounted = True
@@ -179,7 +181,7 @@ class InfracalcApp(App[int]):
             self._first_report = None
         self._layout_for(self.size.width, self.size.height)
         self._update_title()
-        self.watch(self.query_one("#tabs", TabbedContent), "active", self._tab_changed,
+        self.watch(self.query_one("#tabs", TabbedPanes), "active", self._tab_changed,
                    init=False)
         self.show_report()
         self.query_one(f"#{self._active_tab() if self._active_tab() != 'compare' else 'host'}"
@@ -223,11 +225,13 @@ class InfracalcApp(App[int]):
 
     async def _mount_inputs(self) -> None:
         holder = self.query_one("#inputs", Vertical)
+        if not holder.is_attached:  # quit in the first moments: the screen is already gone
+            return
         await holder.mount(InputsPane(self.scenario.values, id="inputs-pane"))
         self.set_help(None)
         self._offer_recovery()
-        if not self._compare_mounted:
-            await self.query_one("#compare", TabPane).mount_all(_compare_widgets())
+        if not self._compare_mounted and holder.is_attached:
+            await self.query_one("#compare", Vertical).mount_all(_compare_widgets())
             self._compare_mounted = True
             self._refresh_charts()  # in case Compare was opened meanwhile
 
@@ -260,6 +264,12 @@ class InfracalcApp(App[int]):
             top.display = deck.display = True
             hint.display = False
             deck.set_page(view)
+
+    @on(ChartDeck.ChartsMounted)
+    def _charts_mounted(self, event: ChartDeck.ChartsMounted) -> None:
+        tab = (event.deck.id or "").removesuffix("-deck")
+        if tab in self._views:
+            self._apply_view(tab)  # its hint counts the charts
 
     def action_charts(self, step: int) -> None:
         tab = self._active_tab()
@@ -367,7 +377,7 @@ class InfracalcApp(App[int]):
         self._refresh_charts()
 
     def _active_tab(self) -> str:
-        return self.query_one("#tabs", TabbedContent).active or "fleet"
+        return self.query_one("#tabs", TabbedPanes).active
 
     def _refresh_charts(self) -> None:
         tab = self._active_tab()
@@ -407,10 +417,9 @@ class InfracalcApp(App[int]):
             "/day")
 
     def _tab_changed(self, tab: str) -> None:
-        """Another tab is showing: it catches up. A watch, not the TabActivated message:
-        Textual drops that message when the switch happens while handling an event posted
-        under its own ``prevent`` (a pane focused as another tab closes), and the tab would
-        then show the figures of an older scenario."""
+        """Another tab is showing: it catches up. A watch of ``active``, not a message: a
+        message can be held back (Textual's ``prevent``), and the tab would then show the
+        figures of an older scenario."""
         self.show_report()
         if isinstance(self.focused, LineTable):  # the cursor was in the results: it follows
             self.call_after_refresh(self._focus_results)
@@ -418,7 +427,7 @@ class InfracalcApp(App[int]):
     # -- actions --------------------------------------------------------------------------
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        self.query_one("#tabs", TabbedPanes).active = tab
         if self.screen.has_class("show-inputs"):
             self.screen.remove_class("show-inputs")
             self._focus_results()
@@ -722,7 +731,7 @@ class InfracalcApp(App[int]):
                 inputs.mark(f, None)
             inputs.show_values(scenario.values, every=True)
         if scenario.focus:
-            self.query_one("#tabs", TabbedContent).active = scenario.focus
+            self.query_one("#tabs", TabbedPanes).active = scenario.focus
         self._update_title()
         self.recompute()
         self._schedule_recovery()

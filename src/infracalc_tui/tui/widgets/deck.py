@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -28,6 +29,13 @@ class SeriesView(Protocol):
 
 
 class ChartDeck(Vertical):
+    class ChartsMounted(Message):
+        """The charts are in (just after the first paint): counts of them are now true."""
+
+        def __init__(self, deck: ChartDeck) -> None:
+            super().__init__()
+            self.deck = deck
+
     MIN_WIDTH = 36  # columns a plotext chart needs to have readable ticks
     MIN_HEIGHT = 11  # rows: title, a plot of six or more rows, the x axis and its label
 
@@ -53,11 +61,14 @@ class ChartDeck(Vertical):
         self.call_after_refresh(self._mount_charts)
 
     async def _mount_charts(self) -> None:
+        if not self.is_attached:  # the app quit in its first moments
+            return
         self.charts = self._build()
         self._stale = set(range(len(self.charts)))
         await self.query_one(".deck-grid", Grid).mount_all(self.charts)
         self._grid_shape = (0, 0)
         self.relayout()
+        self.post_message(self.ChartsMounted(self))
 
     @property
     def pages(self) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
@@ -151,6 +152,15 @@ class FieldSelect(_QuietSet, Select[str]):
         super().__init__(options, value=value or "", allow_blank=False, compact=True,
                          id=field_id(f.path))
         self.field = f
+
+    def _watch_value(self, value: Any) -> None:
+        # Quitting while the fields mount (the first moments) removes a Select's parts
+        # under it: Textual's Select then looks up its label and raises NoMatches
+        try:
+            super()._watch_value(value)
+        except NoMatches:
+            if not self.app._exit:
+                raise
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
