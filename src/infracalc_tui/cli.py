@@ -1,15 +1,14 @@
 """The ``infracalc`` command: the TUI, and scriptable report/sweep/explain/validate/presets.
 
-User errors exit with code 2 and one clear line each on stderr, never a traceback.
+User errors exit with code 2 and one clear line each on stderr, never a traceback. Opening
+the app (no command) is the common case and a race against a cold start: it builds no
+argument parser and imports nothing that only the commands use.
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
 import functools
 import io
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,8 @@ from . import formatting as fmt
 from .scenario.errors import ScenarioError as _ScenarioErrors
 
 if TYPE_CHECKING:
+    import argparse
+
     import numpy as np
 
 COMMANDS = ("report", "sweep", "explain", "validate", "presets")
@@ -31,13 +32,14 @@ class UsageError(Exception):
     """A mistake in how the command was called."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-
 @functools.cache  # building them costs ~5 ms (gettext lookups); parsers are reusable
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see `{self.prog} --help`)")
+
     top = _Parser(
         prog="infracalc",
         description="The economics of serving large language models: fleets (GPUs, MW, $ per "
@@ -105,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: list[str]) -> int:
+    if len(args) <= 1 and not (args and (args[0].startswith("-") or args[0] in COMMANDS)):
+        return _cmd_tui(args[0] if args else None)  # what the parser would conclude
     top, subs = _parsers()
     if args and args[0] in subs:
         ns = subs[args[0]].parse_args(args[1:])
@@ -137,6 +141,8 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     if ns.format == "json":
         print(_json(report))
     elif ns.format == "csv":
+        import csv
+
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["key", "value", "unit"])
@@ -204,6 +210,8 @@ def _cmd_sweep(ns: argparse.Namespace) -> int:
                                                      for p, a in axes],
                      "metrics": metrics, "shape": list(shape), "rows": rows}))
     else:
+        import csv
+
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(list(columns))
@@ -336,6 +344,8 @@ def _cell(x: Any) -> Any:
 
 
 def _json(obj: Any) -> str:
+    import json
+
     return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)
 
 

@@ -4,8 +4,11 @@ Why: importing numpy (~110 ms) and computing the first report are a third of the
 cold start, and they need nothing from the terminal. On POSIX the command forks before it
 imports anything heavy: the child imports the engine, computes the scenario's report and
 sends it back (a report holds only plain JSON values), while the parent imports Textual and
-lays out its screen on the other core. Where fork is unavailable, or anything goes wrong,
-the app computes the report itself: the same engine, the same numbers.
+lays out its screen on the other core. The child runs at a lower priority: on a busy
+machine it must not take the CPU from the app it serves, or from the terminal (the app
+waits for its report only once its own screen is ready). Where fork is unavailable, or
+anything goes wrong, the app computes the report itself: the same engine, the same
+numbers.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def start(scenario: Scenario) -> FirstReport | None:
         status = 1
         try:
             os.close(read_fd)
+            with contextlib.suppress(OSError):
+                os.nice(10)  # background work: the app, the terminal and sshd come first
             from .calc import report_for
 
             data = memoryview(pickle.dumps(report_for(scenario), pickle.HIGHEST_PROTOCOL))

@@ -166,3 +166,20 @@ def test_console_script_and_module_entry_points() -> None:
         assert out.stdout.startswith("infracalc ")
         helped = subprocess.run([*cmd, "sweep", "--help"], capture_output=True, text=True)
         assert helped.returncode == 0 and "--vary" in helped.stdout
+
+
+def test_opening_the_app_builds_no_parser(monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """No command opens the app: the parser's conclusion is reached without building it
+    (its ~5 ms count against the cold start); anything else still goes through it."""
+    from infracalc_tui import cli
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(cli, "_cmd_tui", lambda file: opened.append(file) or 0)
+    cli._parsers.cache_clear()
+    assert main([]) == 0 and main(["mine.toml"]) == 0
+    assert opened == [None, "mine.toml"]
+    assert cli._parsers.cache_info().misses == 0
+    assert main(["mine.toml", "extra"]) == 2  # the parser speaks for anything else
+    assert "unrecognized arguments: extra" in capsys.readouterr().err
+    assert main(["--", "-odd-name.toml"]) == 0 and opened[-1] == "-odd-name.toml"
