@@ -120,17 +120,20 @@ def _dispatch(args: list[str]) -> int:
 # -- commands -------------------------------------------------------------------------------
 
 def _cmd_tui(file: str | None) -> int:
-    from .scenario import load
+    from . import prefetch
     from .scenario.presets import default_path
 
     path = Path(file) if file else default_path()
-    scenario = load(path)  # errors exit 2 with the file's problems, before the screen opens
-    from . import prefetch
+    child = prefetch.start(path)  # loads the file and computes its report, on the other core
+    from .tui.app import run  # meanwhile: Textual
 
-    first_report = prefetch.start(scenario)  # numpy and the first report, on the other core
-    from .tui.app import run
+    # a file's problems exit 2, one line each, before the screen opens
+    scenario = child.scenario() if child else None
+    if scenario is None:  # no fork, or the child failed: the same work, here
+        from .scenario import load
 
-    return run(scenario, path if file else None, first_report)
+        scenario, child = load(path), None
+    return run(scenario, path if file else None, child)
 
 
 def _cmd_report(ns: argparse.Namespace) -> int:

@@ -358,9 +358,13 @@ async def test_f2_puts_the_cursor_in_the_tabs_key_input_and_typing_replaces() ->
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
 async def test_the_first_figures_can_come_from_the_prefetching_child() -> None:
-    """As `infracalc` starts: the report computed by a forked child fills the first screen."""
-    scenario = presets()["gpt4o-1b-users"].scenario
-    app = ReadyApp(scenario, None, Config(), None, first_report=prefetch.start(scenario))
+    """As `infracalc` starts: the scenario loaded and the report computed by a forked child
+    fill the first screen."""
+    child = prefetch.start(presets()["gpt4o-1b-users"].path)
+    assert child is not None
+    scenario = child.scenario()
+    assert scenario == presets()["gpt4o-1b-users"].scenario
+    app = ReadyApp(scenario, None, Config(), None, first_report=child)
     async with app.run_test(size=(120, 40)):
         assert app.report == report_for(scenario)
         assert cell(app, "#fleet-figures", "fleet.gpus") == \

@@ -34,7 +34,7 @@ from ..calc import explain_for, parse_field_text, report_for
 from ..config import DEFAULT_THEME, Config, load_config, save_config, scenarios_dir
 from ..formatting import plain_number, usd
 from ..formatting import value as fmt_value
-from ..prefetch import FirstReport
+from ..prefetch import Prefetch
 from ..scenario import BY_PATH, Scenario, ScenarioError, load, save
 from ..scenario.catalog import gpus
 from ..scenario.presets import presets
@@ -93,7 +93,7 @@ class InfracalcApp(App[int]):
 
     def __init__(self, scenario: Scenario, path: Path | None = None,
                  config: Config | None = None, config_warning: str | None = None,
-                 first_report: FirstReport | None = None) -> None:
+                 first_report: Prefetch | None = None) -> None:
         textual_fixes.install()
         partial_updates.install()
         super().__init__()
@@ -114,11 +114,18 @@ class InfracalcApp(App[int]):
         self._startup_warnings = self._choose_theme()
         self._animation: Any = None
         self._animate_threads: int | None = None
-        wb = scenario.values["model.weight_bits"]
-        self.configs: list[tuple[str, dict[str, Any], int]] = [
-            (key, gpus()[key].scenario_values(wb), n)
-            for key, n in (("rtx-4090", 2), ("rtx-5090", 2), ("rtx-3090", 2), ("h100-pcie", 1),
-                           ("m3-ultra", 1))]
+        self._configs: list[tuple[str, dict[str, Any], int]] | None = None
+
+    @property
+    def configs(self) -> list[tuple[str, dict[str, Any], int]]:
+        """Compare's hardware configurations (GPU key, its values, count), made on first use:
+        they need the GPU catalog, which the first screen does not."""
+        if self._configs is None:
+            wb = self.scenario.values["model.weight_bits"]
+            self._configs = [(key, gpus()[key].scenario_values(wb), n) for key, n in (
+                ("rtx-4090", 2), ("rtx-5090", 2), ("rtx-3090", 2), ("h100-pcie", 1),
+                ("m3-ultra", 1))]
+        return self._configs
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -918,7 +925,7 @@ def _slug(name: str) -> str:
     return out[:60] or "scenario"
 
 
-def run(scenario: Scenario, path: Path | None, first_report: FirstReport | None = None) -> int:
+def run(scenario: Scenario, path: Path | None, first_report: Prefetch | None = None) -> int:
     app = InfracalcApp(scenario, path, first_report=first_report)
     result = app.run()
     return int(result or 0)

@@ -159,7 +159,7 @@ class FieldSelect(_QuietSet, Select[str]):
         try:
             super()._watch_value(value)
         except NoMatches:
-            if not self.app._exit:
+            if self.app.is_running and not self.app._exit:
                 raise
 
     @on(Select.Changed)

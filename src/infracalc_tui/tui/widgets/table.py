@@ -132,7 +132,7 @@ class LineTable(Widget, can_focus=True):
             y -= 1
         i = self._first_shown() + y
         if i >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         return self._line(i, self.rows[i], width)
 
     def _line(self, i: int, cells: Row, width: int) -> Strip:
@@ -153,6 +153,17 @@ class LineTable(Widget, can_focus=True):
             widths[0] = max(min(self.min_label_width, widths[0]), widths[0] - over)
         return widths
 
+    def _base_style(self) -> Style:
+        """The widget's own style (``rich_style`` walks every ancestor on each call)."""
+        key = (self.app.theme, self.has_focus)
+        if self._base != key:
+            self._base = key
+            self._base_rich_style = self.rich_style
+        return self._base_rich_style
+
+    _base: tuple[str, bool] | None = None
+    _base_rich_style = Style()
+
     def _draw(self, i: int, cells: Row, width: int) -> Strip:
         style = self.get_component_rich_style
         widths = self._fitted_widths(width)
@@ -170,7 +181,7 @@ class LineTable(Widget, can_focus=True):
             line.stylize(style("table--cursor"))
         elif i % 2:  # a stripe: its background only, so labels stay muted on every row
             line.stylize(Style(bgcolor=style("table--odd").bgcolor))
-        return Strip(line.render(self.app.console), width).apply_style(self.rich_style)
+        return Strip(line.render(self.app.console), width).apply_style(self._base_style())
 
     def text_lines(self) -> list[str]:
         """What the table shows, as plain text (for tests and checks)."""
