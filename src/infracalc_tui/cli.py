@@ -120,6 +120,12 @@ def _dispatch(args: list[str]) -> int:
 # -- commands -------------------------------------------------------------------------------
 
 def _cmd_tui(file: str | None) -> int:
+    import gc
+
+    # Until the first frame, nearly every object made lives as long as the app: the garbage
+    # collector would only rescan them, again and again (~30 ms of a cold start). The app
+    # starts it again once its first frame is out (InfracalcApp._first_frame_out).
+    gc.disable()
     from . import prefetch
     from .scenario.presets import default_path
 

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -389,3 +390,27 @@ async def test_quitting_in_the_first_moments_is_quiet(delay: float | None) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.4)
     assert app.return_value == 0
+
+
+async def test_the_collector_runs_again_after_the_first_frame() -> None:
+    """The command holds the garbage collector off until the first frame; the app must start
+    it again (a long session would otherwise keep every reference cycle it ever made)."""
+    import gc
+
+    from infracalc_tui.tui.app import InfracalcApp
+
+    seen: list[bool] = []
+
+    class Watched(InfracalcApp):
+        def _mount_inputs(self) -> Any:  # scheduled just after the collector's restart
+            seen.append(gc.isenabled())
+            return super()._mount_inputs()
+
+    gc.disable()  # as `infracalc` leaves it
+    try:
+        app = Watched(presets()["llama70b-own-hardware"].scenario, None, Config(), None)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.until_ready(pilot)
+            assert seen == [True] and gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
