@@ -50,7 +50,7 @@ class Prefetch:
                 message[0] in ("scenario", "problems")
             self._scenario = message if ok else ("failed", None)
             if not ok:
-                self._close()
+                self._kill()  # it may still be at work: no waiting for it
         kind, payload = self._scenario
         if kind == "problems":
             from .scenario.errors import ScenarioError
