@@ -29,6 +29,14 @@ def report_for(scenario: Scenario) -> dict[str, Any]:
                         max_context_tokens=preset.max_context_tokens if preset else None)
 
 
+def gpu_config_values(scenario: Scenario, gpu_key: str) -> dict[str, Any]:
+    """The numbers that change when ``scenario`` runs on GPU preset ``gpu_key``: the GPU's
+    datasheet and its engine profile's efficiencies (for Compare, one vectorised call)."""
+    values = scenario.with_preset("gpu", gpu_key).values
+    return {k: x for k, x in values.items() if k.startswith(("gpu.", "serving."))
+            and isinstance(x, int | float) and not isinstance(x, bool)}
+
+
 def explain_for(scenario: Scenario, key: str, report: dict[str, Any] | None = None
                 ) -> Explanation:
     from .engine.explain import explain  # only when someone asks

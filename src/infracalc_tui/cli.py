@@ -265,17 +265,20 @@ def _cmd_presets(ns: argparse.Namespace) -> int:
     from .scenario.presets import presets
 
     print("GPUs (gpu.preset):")
-    print(f"  {'key':16} {'name':36} {'memory':>8} {'TB/s':>6} {'BF16':>6} {'FP8':>6} "
-          f"{'W':>5} {'price':>8}")
+    print(f"  {'key':14} {'name':40} {'memory':>9} {'type':>7} {'TB/s':>6} {'BF16':>6} "
+          f"{'FP8':>6} {'FP4':>6} {'W':>5} {'price':>8}  engine")
     for g in gpus().values():
         fp8 = f"{g.tflops_fp8:g}" if g.tflops_fp8 else "-"
-        print(f"  {g.key:16} {g.name:36} {g.memory_gb:>6g}GB {g.bandwidth_tb_s:>6g} "
-              f"{g.tflops_bf16:>6g} {fp8:>6} {g.tdp_w:>5g} {fmt.usd(g.price_usd):>8}")
+        fp4 = f"{g.tflops_fp4:g}" if g.tflops_fp4 else "-"
+        print(f"  {g.key:14} {g.name:40} {g.memory_gb:>7.4g}GB {g.memory_type:>7} "
+              f"{g.bandwidth_tb_s:>6g} {g.tflops_bf16:>6g} {fp8:>6} {fp4:>6} {g.tdp_w:>5g} "
+              f"{fmt.usd(g.price_usd):>8}  {g.engine}")
     print("\nModels (model.preset):")
     print(f"  {'key':16} {'name':26} {'params':>7} {'active':>7} {'layers':>6} {'kv':>4} "
           f"{'hd':>4} {'bits':>5}")
     for m in models().values():
-        print(f"  {m.key:16} {m.name:26} {m.total_params_b:>6g}B {m.active_params_b:>6g}B "
+        print(f"  {m.key:16} {m.name:26} {m.total_params_b:>6g}B "
+              f"{m.active_params_b or m.total_params_b:>6g}B "
               f"{m.layers:>6} {m.kv_heads:>4} {m.head_dim:>4} {m.weight_bits:>5g}")
     print("\nScenarios (infracalc FILE):")
     for p in presets().values():

@@ -19,6 +19,8 @@ ROUND: dict[str, Any] = {
     "fleet.gpus_per_server": 8, "fleet.server_cost_usd": 100_000, "fleet.server_power_w": 3000,
     "facility.pue": 1.25, "facility.electricity_usd_per_kwh": 0.1,
     "facility.power_load_factor": 0.8, "facility.lifespan_years": 4,
+    # the spec's plain roofline, with its rule for automatic tensor parallelism
+    "serving.engine": "generic", "serving.tensor_parallel_rule": "smallest_fit",
 }
 
 

@@ -8,7 +8,8 @@ from infracalc_tui.scenario.presets import presets
 
 
 def _host(**kw):
-    s = presets()["llama70b-own-hardware"].scenario
+    """The seed host, on the spec's plain roofline (its own engine is llama.cpp)."""
+    s = presets()["llama70b-own-hardware"].scenario.with_value("serving.engine", "generic")
     for key, value in kw.items():
         s = s.with_value(key.replace("__", "."), value)
     return report_for(s)
@@ -36,16 +37,18 @@ def test_seed_question_by_hand() -> None:
 
 def test_seed_question_memory_and_speed() -> None:
     h = _host()["host"]
-    w = 70.6e9 * 4.5 / 8  # Q4_K_M weights, 39.7 GB
+    w = 70.6e9 * 4.82 / 8  # Q4_K_M weights, 42.5 GB
     kv = 2 * 80 * 8 * 128 * 2  # 327,680 B/token
     assert h["memory_required_gb"] == approx((w + 2 * 4096 * kv) / 1e9)
-    assert h["memory_available_gb"] == approx(2 * 24 * 0.9)
+    # a "24 GB" RTX 4090 holds 24,564 MiB = 25.76e9 bytes (nvidia-smi)
+    available = 2 * 25.76e9 * 0.9  # 46.37 GB
+    assert h["memory_available_gb"] == approx(available / 1e9)
     assert h["fits_in_memory"] is True
     # layer split: one GPU's bandwidth, 1.008 TB/s x 0.75; reads W + 2 x 2048 x kv per step
     step = (w + 2 * 2048 * kv) / (1.008e12 * 0.75)
     assert h["decode_tokens_per_s_per_stream"] == approx(1 / step)
-    # memory allows floor((43.2e9 - W) / (4096 x kv)) = 2 threads
-    assert h["max_threads_memory"] == int((43.2e9 - w) // (4096 * kv)) == 2
+    # memory allows floor((46.36e9 - 42.54e9) / (4096 x kv)) = floor(2.85) = 2 threads
+    assert h["max_threads_memory"] == int((available - w) // (4096 * kv)) == 2
     assert h["max_threads"] == 2
 
 

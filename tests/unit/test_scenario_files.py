@@ -52,7 +52,7 @@ def test_explicit_key_wins_over_preset_and_preset_change_resets_it() -> None:
     assert s.values["gpu.price_usd"] == 1
     t = s.with_preset("gpu", "h200")
     assert t.values["gpu.price_usd"] == gpus()["h200"].price_usd
-    assert t.values["gpu.memory_gb"] == 141
+    assert t.values["gpu.memory_gb"] == gpus()["h200"].memory_gb == 150.75  # 143,771 MiB
 
 
 def test_presets_load_and_round_trip(tmp_path: Path) -> None:

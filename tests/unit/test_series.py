@@ -3,7 +3,7 @@
 import numpy as np
 from pytest import approx
 
-from infracalc_tui.calc import report_for
+from infracalc_tui.calc import gpu_config_values, report_for
 from infracalc_tui.engine.series import (
     compare_hosts,
     fleet_cost_breakdown,
@@ -15,7 +15,6 @@ from infracalc_tui.engine.series import (
     profit_grid_threads_hours,
     profit_projection,
 )
-from infracalc_tui.scenario.catalog import gpus
 from infracalc_tui.scenario.presets import presets
 
 HOST = presets()["llama70b-own-hardware"].scenario
@@ -62,7 +61,9 @@ def test_profit_grids_match_scalar_engine() -> None:
     # the seed host serves at most 2 threads: the best cell is the best one it can serve
     assert g.y_limit == report_for(HOST)["host"]["max_threads"] == 2
     i, j = g.best
-    assert g.y[i] <= 2 and g.z[i, j] == g.z[g.y <= 2].max() < g.z.max()
+    assert g.y[i] <= 2 and g.z[i, j] == g.z[g.y <= 2].max() == g.z.max()
+    # a thread the hardware cannot serve earns nothing: rows above 2 earn what 2 threads do
+    assert np.array_equal(g.z[g.y > 2], np.broadcast_to(g.z[g.y == 2], g.z[g.y > 2].shape))
     # the boundary is where profit crosses zero
     for j, need in enumerate(g.boundary):
         above = g.y >= need - 1e-9
@@ -83,8 +84,7 @@ def test_fleet_sweeps() -> None:
 
 
 def test_compare_hosts_matches_scalar() -> None:
-    wb = HOST.values["model.weight_bits"]
-    configs = [(k, gpus()[k].scenario_values(wb), n)
+    configs = [(k, gpu_config_values(HOST, k), n)
                for k, n in (("rtx-4090", 2), ("rtx-3090", 2), ("h100-pcie", 1))]
     c = compare_hosts(HOST.values, configs)
     for idx, (key, _, n) in enumerate(configs):

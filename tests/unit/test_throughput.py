@@ -7,13 +7,28 @@ from hypothesis import strategies as st
 from pytest import approx
 
 from infracalc_tui.engine.throughput import (
-    auto_tensor_parallel,
+    Step,
     kv_bytes_per_token,
     largest_batch_at_speed,
-    step_times,
+    smallest_fit_tensor_parallel,
+    stream_kv_bytes,
 )
 
 from .helpers import report
+
+
+def step(weights: float, active_fraction: float, kv: float, avg_tokens: float,
+         eff_bandwidth: float, eff_flops: float, active_params: float, fixed: float = 0.0,
+         per_stream: float = 0.0, shared: float = 0.0) -> Step:
+    """A decode step in the spec's terms: all weights routed with fraction A/N (dense: 1)."""
+    return Step(*(np.asarray(x, dtype=float) for x in (
+        shared, weights, active_fraction, avg_tokens * kv, eff_bandwidth, 2.0 * active_params,
+        eff_flops, fixed, per_stream)))
+
+
+def step_times(batch, **kw):
+    t_mem, t_cmp, _ = step(**kw).times(batch)
+    return t_mem, t_cmp
 
 
 def test_kv_bytes_standard_gqa() -> None:
@@ -27,14 +42,14 @@ def test_kv_bytes_mla_has_no_factor_two() -> None:
 
 
 def test_kv_bytes_sliding_window() -> None:
-    # gpt-oss-120b: 36 layers, 18 of them windowed to 128 tokens; context 8192.
-    # effective layers = 18 + 18 x 128/8192 = 18.28125; x 2 x 8 x 64 x 2 bytes
-    expected = 2 * (18 + 18 * 128 / 8192) * 8 * 64 * 2
-    got = kv_bytes_per_token(36, 8, 64, 16, 8192, sliding_window_layers=18,
-                             sliding_window_tokens=128)
-    assert float(got) == approx(expected)
-    # a window of 0 means no window at all
-    assert float(kv_bytes_per_token(36, 8, 64, 16, 8192, 18, 0)) == 2 * 36 * 8 * 64 * 2
+    # gpt-oss-120b: 36 layers, 18 of them windowed to 128 tokens. Per token over all layers
+    # 2 x 36 x 8 x 64 x 2 = 73,728 B, whatever the context. A stream holding 8,192 tokens:
+    # 18 full layers x 8,192 + 18 windowed layers x min(8,192, 128) token-layers, at
+    # 73,728 / 36 = 2,048 B per token-layer = 2,048 x (147,456 + 2,304) = 306,708,480 B
+    assert float(kv_bytes_per_token(36, 8, 64, 16)) == 73_728
+    assert float(stream_kv_bytes(8192, 73_728, 36, 18, 128)) == 2048 * (18 * 8192 + 18 * 128)
+    # a stream inside the window holds every token in every layer: 100 x 73,728
+    assert float(stream_kv_bytes(100, 73_728, 36, 18, 128)) == 100 * 73_728
 
 
 def test_kv_override_wins() -> None:
@@ -42,18 +57,20 @@ def test_kv_override_wins() -> None:
                                      kv_bytes_override=1234)) == 1234
 
 
-def test_auto_tensor_parallel_is_smallest_power_of_two() -> None:
+def test_smallest_fit_tensor_parallel_is_smallest_power_of_two() -> None:
     # (140 GB + 2 GB) / 72 GB = 1.97 -> 2; (150 + 2) / 72 = 2.1 -> 4
-    assert float(auto_tensor_parallel(140e9, 2e9 / 4096, 4096, 72e9)) == 2
-    assert float(auto_tensor_parallel(150e9, 2e9 / 4096, 4096, 72e9)) == 4
-    assert float(auto_tensor_parallel(1e9, 1, 1, 72e9)) == 1
+    assert float(smallest_fit_tensor_parallel(140e9, 2e9, 72e9)) == 2
+    assert float(smallest_fit_tensor_parallel(150e9, 2e9, 72e9)) == 4
+    assert float(smallest_fit_tensor_parallel(1e9, 1, 72e9)) == 1
 
 
 def test_moe_reads_more_experts_as_batch_grows() -> None:
     # N = 40B, A = 10B -> a batch of B touches W x (1 - 0.75^B)
     w = 80e9
-    t1, _ = step_times(1, w, 0.25, 0, 0, 1e12, 1e15, 10e9)
-    t2, _ = step_times(2, w, 0.25, 0, 0, 1e12, 1e15, 10e9)
+    kw = dict(weights=w, active_fraction=0.25, kv=0, avg_tokens=0, eff_bandwidth=1e12,
+              eff_flops=1e15, active_params=10e9)
+    t1, _ = step_times(1, **kw)
+    t2, _ = step_times(2, **kw)
     assert float(t1) == approx(w * 0.25 / 1e12)
     assert float(t2) == approx(w * (1 - 0.75**2) / 1e12)
 
@@ -115,7 +132,7 @@ def test_largest_batch_bisection_matches_linear_scan() -> None:
     kw = dict(weights=20e9, active_fraction=1.0, kv=163840.0, avg_tokens=1250.0,
               eff_bandwidth=1e12, eff_flops=5e14, active_params=10e9)
     speeds = np.array([0.0, 1.0, 10.0, 30.0, 49.0, 50.0, 1000.0])
-    got = largest_batch_at_speed(speeds, 2000.0, **kw)
+    got = largest_batch_at_speed(speeds, 2000.0, step(**kw))
     for s, b in zip(speeds, got, strict=True):
         ok = [B for B in range(1, 2001)
               if s <= 0 or 1 / max(*step_times(B, **kw)) >= s]
@@ -147,9 +164,10 @@ def _bisect_reference(min_speed: float, upper: float, **kw: float) -> float:
     """The plain bisection over [0, upper] the closed forms must agree with."""
     lo, hi = 0.0, float(upper)
     t_max = 1.0 / min_speed if min_speed > 0 else np.inf
+    s = step(**kw)
     while lo < hi:
         mid = np.floor((lo + hi + 1.0) / 2.0)
-        if max(*step_times(mid, **kw)) <= t_max:
+        if s.total(mid) <= t_max:
             lo = mid
         else:
             hi = mid - 1.0
@@ -159,12 +177,14 @@ def _bisect_reference(min_speed: float, upper: float, **kw: float) -> float:
 @given(w=st.floats(1e6, 2e12), a=st.floats(0.01, 1.0), kv=st.floats(0.0, 2e6),
        ctx=st.floats(1.0, 2e5), bw=st.floats(1e9, 1e14), fl=st.floats(1e11, 1e17),
        act=st.floats(1e6, 2e12), speed=st.floats(0.0, 1e4), upper=st.floats(1.0, 1e9),
-       dense=st.booleans())
+       dense=st.booleans(), fixed=st.sampled_from([0.0, 1e-4, 3e-3]),
+       per_stream=st.sampled_from([0.0, 1e-7, 2e-5]), shared=st.floats(0.0, 1e11))
 def test_closed_form_batch_matches_bisection(w, a, kv, ctx, bw, fl, act, speed, upper,
-                                             dense) -> None:
+                                             dense, fixed, per_stream, shared) -> None:
     kw = dict(weights=w, active_fraction=1.0 if dense else a, kv=kv, avg_tokens=ctx,
-              eff_bandwidth=bw, eff_flops=fl, active_params=act)
-    got = float(largest_batch_at_speed(speed, upper, **kw))
+              eff_bandwidth=bw, eff_flops=fl, active_params=act, fixed=fixed,
+              per_stream=per_stream, shared=shared)
+    got = float(largest_batch_at_speed(speed, upper, step(**kw)))
     assert got == _bisect_reference(speed, np.clip(np.floor(upper), 1, 1e9), **kw)
 
 
@@ -184,7 +204,8 @@ def test_throughput_cache_key_covers_every_input_it_reads() -> None:
             read.add(key)
             return super().__getitem__(key)
 
-    ev._throughput(ev.Values(Recording(presets()["gpt4o-1b-users"].scenario.values)))
+    rep = importlib.import_module("infracalc_tui.engine.replica")
+    rep.replica_candidates(ev.Values(Recording(presets()["gpt4o-1b-users"].scenario.values)))
     outside = {k for k in read if not k.startswith(ev._THROUGHPUT_PREFIXES)}
     assert outside <= set(ev._THROUGHPUT_EXTRA), outside
 

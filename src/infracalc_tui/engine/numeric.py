@@ -7,6 +7,8 @@ minute with zero hours of use) as NaN internally; the report turns NaN into
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -39,3 +41,20 @@ def to_python(x: ArrayLike) -> float | None:
     """A finite Python float, or None for NaN/inf (the report's null)."""
     v = float(np.asarray(x))
     return v if np.isfinite(v) else None
+
+
+#: Relative slack of ``safe_floor``: a count computed through GB and back (487,399.99999)
+#: must floor to the whole number it is (487,400), in the engine and in its explanation.
+FLOOR_SLACK = 1e-9
+
+
+def safe_floor(x: ArrayLike) -> Array:
+    """floor(x), forgiving float noise of 1e-9 relative (x a hair below a whole number)."""
+    a = arr(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.floor(a + FLOOR_SLACK * np.maximum(1.0, np.abs(a)))
+
+
+def safe_floor_scalar(x: float) -> int:
+    """``safe_floor`` for one Python number (the explanations' ``floor``)."""
+    return math.floor(x + FLOOR_SLACK * max(1.0, abs(x)))

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .evaluate import DAYS_PER_MONTH, Values, fleet, host_capacity, host_economics, throughput
+from .evaluate import Values, fleet, host_capacity, host_economics, throughput
+from .host import DAYS_PER_MONTH
 from .numeric import Array, div
 
 
@@ -25,6 +26,14 @@ def _with(values: Mapping[str, Any], **overrides: Any) -> Values:
 
 
 # -- host ----------------------------------------------------------------------------------
+
+def _economics(values: Mapping[str, Any], **overrides: Any) -> dict[str, Array]:
+    """Host money with some keys replaced, billing only the threads the hardware serves
+    (its capacity does not depend on price or hours, so it is computed once)."""
+    cap = host_capacity(Values(values))
+    return host_economics(_with(values, **overrides), cap["host.decode_tokens_per_s_per_stream"],
+                          cap["host.max_threads"], cap["host.gpu_power_w"])
+
 
 @dataclass(frozen=True)
 class Projection:
@@ -40,7 +49,7 @@ class Projection:
 
 def profit_projection(values: Mapping[str, Any], cycles: int = 3) -> Projection:
     """Hardware bought at month 0 and again at each replacement; running costs every day."""
-    e = host_economics(Values(values))
+    e = _economics(values)
     life_months = float(values["host.lifespan_years"]) * 12.0
     months = np.arange(0.0, np.ceil(cycles * life_months - 1e-9) + 1.0)
     purchases = np.minimum(cycles, np.floor(months / life_months + 1e-9) + 1.0)
@@ -64,7 +73,7 @@ class Breakdown:
 
 
 def host_cost_breakdown(values: Mapping[str, Any]) -> Breakdown:
-    e = host_economics(Values(values))
+    e = _economics(values)
     amounts = np.array([float(e["host.electricity_usd_per_day"]),
                         float(e["host.depreciation_usd_per_day"]),
                         float(e["host.other_opex_usd_per_day"])])
@@ -83,7 +92,7 @@ class Frontier:
 def price_frontier(values: Mapping[str, Any], hours: Array | None = None) -> Frontier:
     """Minimum viable price per minute against hours of use per day (1..24)."""
     h = np.arange(1.0, 25.0) if hours is None else np.asarray(hours, dtype=float)
-    e = host_economics(_with(values, pricing__utilization_hours_per_day=h))
+    e = _economics(values, pricing__utilization_hours_per_day=h)
     return Frontier(h, e["host.min_price_per_minute_usd"],
                     float(values["pricing.utilization_hours_per_day"]),
                     float(values["pricing.charge_per_minute_usd"]))
@@ -121,11 +130,12 @@ def profit_grid_threads_hours(values: Mapping[str, Any], threads: Array | None =
     cap = min(limit, 256.0) if limit == limit else 0.0
     top = max(8, 2 * int(values["pricing.concurrent_threads"]), int(cap))
     c = np.arange(1.0, top + 1.0) if threads is None else np.asarray(threads, dtype=float)
-    e = host_economics(_with(values, pricing__utilization_hours_per_day=h[None, :],
-                             pricing__concurrent_threads=c[:, None]))
+    e = _economics(values, pricing__utilization_hours_per_day=h[None, :],
+                   pricing__concurrent_threads=c[:, None])
     # threads needed for profit 0 at each hour: cost_day(h) / (p * 60 * h)
     cost_row = e["host.cost_usd_per_day"][0]
     need = div(cost_row, float(values["pricing.charge_per_minute_usd"]) * 60.0 * h)
+    need = np.where(need <= limit, need, np.nan)  # more threads than the hardware serves
     here = (float(values["pricing.concurrent_threads"]),
             float(values["pricing.utilization_hours_per_day"]))
     return _grid("hours/day", "threads", h, c, e["host.profit_usd_per_day"], need, here, limit)
@@ -139,8 +149,8 @@ def profit_grid_price_hours(values: Mapping[str, Any], prices: Array | None = No
         top = max(2.0 * float(values["pricing.charge_per_minute_usd"]), 0.01)
         prices = np.linspace(top / 20.0, top, 20)
     p = np.asarray(prices, dtype=float)
-    e = host_economics(_with(values, pricing__utilization_hours_per_day=h[None, :],
-                             pricing__charge_per_minute_usd=p[:, None]))
+    e = _economics(values, pricing__utilization_hours_per_day=h[None, :],
+                   pricing__charge_per_minute_usd=p[:, None])
     here = (float(values["pricing.charge_per_minute_usd"]),
             float(values["pricing.utilization_hours_per_day"]))
     return _grid("hours/day", "$/min", h, p, e["host.profit_usd_per_day"],
@@ -163,17 +173,20 @@ def compare_hosts(values: Mapping[str, Any], configs: Sequence[tuple[str, Mappin
                   ) -> Comparison:
     """Host figures for several (name, gpu values, gpu count) configurations, in one call.
 
-    ``gpu values`` are the dotted ``gpu.*`` (and optional ``serving.mbu/mfu``) keys of each
-    configuration; every other key comes from ``values``.
+    ``gpu values`` are the dotted numeric ``gpu.*`` and ``serving.*`` keys of each
+    configuration (``calc.gpu_config_values``: the GPU preset and its engine's profile);
+    every other key comes from ``values``.
     """
-    keys = sorted({k for _, g, _ in configs for k in g})
+    keys = sorted({k for _, g, _ in configs for k, x in g.items()
+                   if isinstance(x, int | float | type(None)) and not isinstance(x, bool)})
     merged = dict(values)
     for key in keys:
         merged[key] = np.array([float(g.get(key, values[key]) or 0.0) for _, g, _ in configs])
     merged["host.gpu_count"] = np.array([float(n) for _, _, n in configs])
     v = Values(merged)
     cap = host_capacity(v)
-    eco = host_economics(v, cap["host.decode_tokens_per_s_per_stream"])
+    eco = host_economics(v, cap["host.decode_tokens_per_s_per_stream"], cap["host.max_threads"],
+                         cap["host.gpu_power_w"])
     shape = (len(configs),)
     return Comparison(
         gpus=[name for name, _, _ in configs],

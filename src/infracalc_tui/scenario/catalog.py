@@ -1,12 +1,22 @@
-"""GPU and model catalogs shipped as package data (TOML)."""
+"""GPU, model and serving-engine catalogs shipped as package data (TOML).
+
+Plain data, read once: the GPU datasheets (``gpus.toml``), the models' published configs
+(``models.toml``), what each serving engine does (``engines.toml``, written by hand) and the
+efficiency numbers fitted to the validation ledger (``engine_fit.toml``, written by
+``benchmarks/fit_profiles.py`` from ``measurements.toml``: never edited by hand).
+"""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from ..resources import data_file
+
+#: Serving engines with a profile; "generic" is the spec's plain roofline.
+ENGINES = ("llama.cpp", "vllm", "sglang", "tensorrt-llm", "mlx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,27 +30,42 @@ class GpuSpec:
     tdp_w: float
     price_usd: float
     rent_usd_per_hour: float | None
-    mbu: float
+    mbu: float  # the generic roofline's defaults for this GPU
     mfu: float
+    memory_type: str = "hbm"
+    memory_share: float = 1.0
+    tflops_fp4: float | None = None
+    interconnect: str = "pcie"
+    interconnect_gb_s: float = 32.0
+    idle_w: float = 0.0
+    engine: str = "vllm"
     sources: dict[str, str] = field(default_factory=dict)
 
     def tflops_for(self, weight_bits: float) -> float:
-        """Dense TFLOPS at the precision in use: FP8 for 8-bit weights when the GPU has it."""
-        if self.tflops_fp8 and weight_bits == 8:
+        """Dense TFLOPS at the weights' precision (``derive.tflops_in_use``, for one GPU)."""
+        if self.tflops_fp4 and weight_bits <= 4.5:
+            return self.tflops_fp4
+        if self.tflops_fp8 and weight_bits <= 8:
             return self.tflops_fp8
         return self.tflops_bf16
 
-    def scenario_values(self, weight_bits: float) -> dict[str, float | None]:
-        """What this preset puts into a scenario, by dotted key."""
+    def scenario_values(self, weight_bits: float | None = None) -> dict[str, Any]:
+        """What this preset puts into a scenario, by dotted key (``weight_bits`` is unused:
+        the TFLOPS in use are derived from the weights' precision by the engine)."""
         return {
             "gpu.memory_gb": self.memory_gb,
             "gpu.bandwidth_tb_s": self.bandwidth_tb_s,
-            "gpu.tflops": self.tflops_for(weight_bits),
+            "gpu.tflops_bf16": self.tflops_bf16,
+            "gpu.tflops_fp8": self.tflops_fp8,
+            "gpu.tflops_fp4": self.tflops_fp4,
             "gpu.tdp_w": self.tdp_w,
+            "gpu.idle_w": self.idle_w,
             "gpu.price_usd": self.price_usd,
             "gpu.rent_usd_per_hour": self.rent_usd_per_hour,
-            "serving.mbu": self.mbu,
-            "serving.mfu": self.mfu,
+            "gpu.memory_type": self.memory_type,
+            "gpu.memory_share": self.memory_share,
+            "gpu.interconnect": self.interconnect,
+            "gpu.interconnect_gb_s": self.interconnect_gb_s,
         }
 
 
@@ -49,7 +74,7 @@ class ModelSpec:
     key: str
     name: str
     total_params_b: float
-    active_params_b: float
+    active_params_b: float | None  # None: dense (follows the total)
     layers: int
     kv_heads: int
     head_dim: int
@@ -59,48 +84,119 @@ class ModelSpec:
     kv_values_per_token: float | None = None
     sliding_window_layers: int = 0
     sliding_window_tokens: int = 0
+    attention_heads: int = 64
+    hidden_size: int = 8192
+    shared_params_b: float | None = None
+    shared_weight_bits: float | None = None
 
-    def scenario_values(self) -> dict[str, float | None]:
+    def scenario_values(self) -> dict[str, Any]:
         return {
             "model.total_params_b": self.total_params_b,
             "model.active_params_b": self.active_params_b,
             "model.layers": self.layers,
             "model.kv_heads": self.kv_heads,
             "model.head_dim": self.head_dim,
+            "model.attention_heads": self.attention_heads,
+            "model.hidden_size": self.hidden_size,
             "model.weight_bits": self.weight_bits,
             "model.kv_values_per_token": self.kv_values_per_token,
             "model.sliding_window_layers": self.sliding_window_layers,
             "model.sliding_window_tokens": self.sliding_window_tokens,
+            "model.shared_params_b": self.shared_params_b,
+            "model.shared_weight_bits": self.shared_weight_bits,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class EngineProfile:
+    """What one serving engine does (hand-written) and how efficiently (fitted)."""
+
+    key: str
+    name: str
+    kv_cache: str  # "paged" or "reserved"
+    kv_block_tokens: int
+    native_fp4: bool
+    source: str
+    fit: dict[str, Any] = field(default_factory=dict)
+
+    def number(self, name: str, cls: str = "") -> float:
+        """A fitted number, by class (memory type or interconnect) where it has classes."""
+        value = self.fit[name]
+        if isinstance(value, dict):
+            return float(value.get(cls, value.get("default", 0.0)))
+        return float(value)
+
+    def grounding(self, memory_type: str) -> tuple[int, float | None]:
+        """(measurements on this memory type, their leave-one-GPU-out median error %)."""
+        g = self.fit.get("grounding", {}).get(memory_type, {})
+        return int(g.get("n", 0)), g.get("loo_median_pct")
+
+
+def _load(name: str) -> dict[str, Any]:
+    return tomllib.loads(data_file(name).read_text(encoding="utf-8"))
 
 
 @cache
 def gpus() -> dict[str, GpuSpec]:
-    raw = tomllib.loads(data_file("gpus.toml").read_text(encoding="utf-8"))
-    return {
-        key: GpuSpec(
+    out: dict[str, GpuSpec] = {}
+    for key, t in _load("gpus.toml").items():
+        out[key] = GpuSpec(
             key=key, name=t["name"], memory_gb=t["memory_gb"],
             bandwidth_tb_s=t["bandwidth_tb_s"], tflops_bf16=t["tflops_bf16"],
             tflops_fp8=t.get("tflops_fp8"), tdp_w=t["tdp_w"], price_usd=t["price_usd"],
             rent_usd_per_hour=t.get("rent_usd_per_hour"), mbu=t["mbu"], mfu=t["mfu"],
-            sources=dict(t.get("sources", {})),
+            memory_type=t.get("memory_type", "hbm"),
+            memory_share=t.get("gpu_memory_share", 1.0), tflops_fp4=t.get("tflops_fp4"),
+            interconnect=t.get("interconnect", "pcie"),
+            interconnect_gb_s=t.get("interconnect_gb_s", 32.0), idle_w=t.get("idle_w", 0.0),
+            engine=t.get("engine", "vllm"), sources=dict(t.get("sources", {})),
         )
-        for key, t in raw.items()
-    }
+    return out
 
 
 @cache
 def models() -> dict[str, ModelSpec]:
-    raw = tomllib.loads(data_file("models.toml").read_text(encoding="utf-8"))
-    return {
-        key: ModelSpec(
+    out: dict[str, ModelSpec] = {}
+    for key, t in _load("models.toml").items():
+        out[key] = ModelSpec(
             key=key, name=t["name"], total_params_b=t["total_params_b"],
-            active_params_b=t.get("active_params_b", t["total_params_b"]), layers=t["layers"],
+            active_params_b=t.get("active_params_b"), layers=t["layers"],
             kv_heads=t["kv_heads"], head_dim=t["head_dim"], weight_bits=t["weight_bits"],
             max_context_tokens=t["max_context_tokens"], source=t["source"],
             kv_values_per_token=t.get("kv_values_per_token"),
             sliding_window_layers=t.get("sliding_window_layers", 0),
             sliding_window_tokens=t.get("sliding_window_tokens", 0),
+            attention_heads=t.get("attention_heads", 64),
+            hidden_size=t.get("hidden_size", 8192),
+            shared_params_b=t.get("shared_params_b"),
+            shared_weight_bits=t.get("shared_weight_bits"),
         )
-        for key, t in raw.items()
-    }
+    return out
+
+
+@cache
+def engines() -> dict[str, EngineProfile]:
+    """Every engine with a profile; the fitted numbers come from ``engine_fit.toml``."""
+    fitted = _fit()
+    out: dict[str, EngineProfile] = {}
+    for key, t in _load("engines.toml").items():
+        out[key] = EngineProfile(key=key, name=t["name"], kv_cache=t["kv_cache"],
+                                 kv_block_tokens=t["kv_block_tokens"],
+                                 native_fp4=t["native_fp4"], source=t["source"],
+                                 fit=dict(fitted.get(key, {})))
+    return out
+
+
+def fit_metadata() -> dict[str, Any]:
+    """How the fitted numbers were made (script, data, date, headline errors)."""
+    return dict(_fit().get("about", {}))
+
+
+def power_fit() -> dict[str, float]:
+    """The GPU power model's fitted weights of memory and compute time (``engine.power``)."""
+    return {k: float(x) for k, x in _fit()["power"].items() if k in ("k_mem", "k_cmp")}
+
+
+@cache
+def _fit() -> dict[str, Any]:
+    return _load("engine_fit.toml")

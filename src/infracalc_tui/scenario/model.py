@@ -16,8 +16,10 @@ from typing import Any
 from . import catalog
 from .errors import Problem
 from .schema import BY_PATH, FIELDS
+from ..engine.derive import derive
 from .validate import check_cross
 
+#: The generic roofline's efficiencies when no GPU preset gives them (engine-spec).
 DEFAULT_MBU, DEFAULT_MFU = 0.7, 0.4
 
 
@@ -29,9 +31,15 @@ class Scenario:
     focus: str = ""  # "fleet" or "host": the tab the TUI opens on ("" = fleet)
 
     @cached_property
-    def values(self) -> dict[str, Any]:
-        """Every key, resolved: defaults < presets < explicit values."""
+    def inputs(self) -> dict[str, Any]:
+        """Every key, resolved (defaults < presets < engine profile < explicit values), with
+        derived keys still None: what a sweep varies, so that they follow (``derive``)."""
         return resolve(self.explicit)
+
+    @cached_property
+    def values(self) -> dict[str, Any]:
+        """Every key, resolved, derived keys filled in: what the report and the app show."""
+        return derive(self.inputs)
 
     def problems(self, source: str = "") -> list[Problem]:
         """Rules between keys that the resolved values break (each value is already valid)."""
@@ -66,8 +74,12 @@ def _preset_keys(section: str) -> set[str]:
     if section == "model":
         spec = next(iter(catalog.models().values()))
         return set(spec.scenario_values())
-    spec_g = next(iter(catalog.gpus().values()))
-    return set(spec_g.scenario_values(16))
+    return set(next(iter(catalog.gpus().values())).scenario_values())
+
+
+#: Keys an engine profile fills when the user did not set them.
+PROFILE_KEYS = ("serving.mbu", "serving.mfu", "serving.prefill_mfu", "serving.step_overhead_ms",
+                "serving.layer_overhead_us", "serving.allreduce_us")
 
 
 def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,16 +88,62 @@ def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
     if model_key in catalog.models():
         values.update(catalog.models()[model_key].scenario_values())
         values["model.preset"] = model_key
-    weight_bits = explicit.get("model.weight_bits", values["model.weight_bits"])
     gpu_key = explicit.get("gpu.preset") or ""
-    if gpu_key in catalog.gpus():
-        values.update(catalog.gpus()[gpu_key].scenario_values(weight_bits))
+    gpu = catalog.gpus().get(gpu_key)
+    if gpu is not None:
+        values.update(gpu.scenario_values())
         values["gpu.preset"] = gpu_key
     values.update(explicit)
-    if values["model.active_params_b"] is None:
-        values["model.active_params_b"] = values["model.total_params_b"]
-    if values["serving.mbu"] is None:
-        values["serving.mbu"] = DEFAULT_MBU
-    if values["serving.mfu"] is None:
-        values["serving.mfu"] = DEFAULT_MFU
+    apply_engine(values, gpu)
     return values
+
+
+def engine_in_use(values: Mapping[str, Any], gpu: catalog.GpuSpec | None) -> tuple[str, str]:
+    """(engine, why): the one named, or for "auto" the GPU preset's usual engine."""
+    chosen = values["serving.engine"]
+    if chosen != "auto":
+        return chosen, "set in serving.engine"
+    if gpu is not None:
+        return gpu.engine, f"automatic: the usual engine on the {gpu.name}"
+    if values["gpu.memory_type"] == "hbm":
+        return "vllm", "automatic: vLLM on a datacenter (HBM) GPU"
+    return "llama.cpp", "automatic: llama.cpp on a GPU with graphics or unified memory"
+
+
+def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
+    """Fill the efficiency keys the user did not set from the engine's profile."""
+    engine, why = engine_in_use(values, gpu)
+    values["serving.engine_in_use"] = engine
+    values["serving.engine_reason"] = why
+    if engine == "generic":
+        profile_values = {
+            "serving.mbu": gpu.mbu if gpu else DEFAULT_MBU,
+            "serving.mfu": gpu.mfu if gpu else DEFAULT_MFU,
+            "serving.step_overhead_ms": 0.0, "serving.layer_overhead_us": 0.0,
+            "serving.allreduce_us": 0.0}
+        kv_cache, block, fp4 = "reserved", 1, True
+    else:
+        p = catalog.engines()[engine]
+        mem, link = values["gpu.memory_type"], values["gpu.interconnect"]
+        profile_values = {
+            "serving.mbu": p.number("mbu", mem), "serving.mfu": p.number("mfu", mem),
+            "serving.prefill_mfu": p.number("prefill_mfu", mem),
+            "serving.step_overhead_ms": p.number("step_overhead_ms", mem),
+            "serving.layer_overhead_us": p.number("layer_overhead_us", mem),
+            "serving.allreduce_us": p.number("allreduce_us", link)}
+        kv_cache, block, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp4
+    for key, value in profile_values.items():
+        if values[key] is None:
+            values[key] = value
+    if values["serving.prefill_mfu"] is None:
+        values["serving.prefill_mfu"] = values["serving.mfu"]
+    chosen_kv = values["serving.kv_cache"]
+    values["serving.kv_cache_in_use"] = kv_cache if chosen_kv == "auto" else chosen_kv
+    values["serving.kv_block_tokens"] = block if values["serving.kv_cache_in_use"] == "paged" \
+        else 1
+    values["serving.native_fp4"] = fp4
+    # the generic engine is the spec's plain roofline: no attention FLOPs, no all-reduce bytes
+    values["serving.beyond_roofline"] = 0.0 if engine == "generic" else 1.0
+    power = catalog.power_fit()
+    values["gpu.power_k_mem"] = power["k_mem"]
+    values["gpu.power_k_cmp"] = power["k_cmp"]

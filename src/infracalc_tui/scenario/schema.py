@@ -91,11 +91,12 @@ FIELDS: tuple[Field, ...] = (
     _f("model", "head_dim", 128, "Head dimension", "", "Per-head dimension, read from the "
        "model's config (never derived from hidden size / heads).", 1, 4096, kind="int", step=8),
     _f("model", "weight_bits", 16, "Weight precision", "bits", "Bits per weight: 16 bf16/fp16, "
-       "8 fp8/int8, 4.5 ~ Q4_K_M, 4.25 MXFP4.", 1, 32, step=1),
+       "8 fp8/int8, 4.82 ~ Q4_K_M, 4.5 ~ Q4_0, 4.25 MXFP4.", 1, 32, step=1),
     _f("model", "kv_bits", 16, "KV-cache precision", "bits", "Bits per cached key/value.",
        1, 32, step=1),
     _f("model", "context_tokens", 8192, "Context per stream", "tokens",
-       "Longest sequence one stream may hold; memory is reserved for it.",
+       "Longest sequence one stream may hold; engines that reserve the cache (llama.cpp) "
+       "reserve it for every stream.",
        1, 10_000_000, kind="int"),
     _f("model", "kv_bytes_per_token", None, "KV bytes per token (override)", "bytes",
        "Overrides the KV formula when set (MLA, sliding windows, measured values).",
@@ -108,6 +109,19 @@ FIELDS: tuple[Field, ...] = (
        0, 1000, kind="int", step=1),
     _f("model", "sliding_window_tokens", 0, "Sliding window", "tokens",
        "Window of the sliding-window layers; 0 = no window.", 0, 10_000_000, kind="int"),
+    _f("model", "attention_heads", 64, "Attention heads", "", "Query heads "
+       "(num_attention_heads): sets the attention FLOPs, which grow with the tokens held.",
+       1, 4096, kind="int", step=8),
+    _f("model", "hidden_size", 8192, "Hidden size", "", "Width of the residual stream "
+       "(hidden_size): the bytes each tensor-parallel all-reduce moves per token.",
+       1, 1_000_000, kind="int", step=256),
+    _f("model", "shared_params_b", None, "Parameters read every step", "billion",
+       "Attention, embeddings and shared experts, read for every token; only the rest (routed "
+       "experts) is read as a batch touches it. Default: the total for a dense model; for a "
+       "mixture-of-experts model without this figure, 0.", 0, 100_000, optional=True),
+    _f("model", "shared_weight_bits", None, "Precision of shared weights", "bits",
+       "Bits per weight of the parameters read every step (gpt-oss: BF16 attention, MXFP4 "
+       "experts). Default: weight_bits.", 1, 32, optional=True, step=1),
     # -- gpu -----------------------------------------------------------------------------
     _f("gpu", "preset", "", "GPU preset", "", "Catalog GPU whose datasheet fills the keys below; "
        "a key you set yourself wins over the preset.", kind="preset"),
@@ -115,9 +129,30 @@ FIELDS: tuple[Field, ...] = (
        0.1, 100_000, step=8),
     _f("gpu", "bandwidth_tb_s", 3.35, "Memory bandwidth", "TB/s",
        "Peak memory bandwidth of one GPU (1e12 bytes/s).", 0.001, 1000, step=0.1),
-    _f("gpu", "tflops", 989, "Dense TFLOPS", "TFLOPS", "Dense tensor TFLOPS of one GPU at the "
-       "precision in use (presets: FP8 when weight_bits is 8, else BF16).",
-       0.001, 1_000_000),
+    _f("gpu", "tflops", None, "Dense TFLOPS in use", "TFLOPS", "Dense tensor TFLOPS of one GPU "
+       "at the precision in use. Default: tflops_fp4 when the weights have <= 4.5 bits, "
+       "tflops_fp8 when <= 8 bits (where the GPU has them), else tflops_bf16.",
+       0.001, 1_000_000, optional=True),
+    _f("gpu", "tflops_bf16", 989, "Dense TFLOPS, 16-bit", "TFLOPS",
+       "Dense BF16/FP16 tensor TFLOPS of one GPU.", 0.001, 1_000_000),
+    _f("gpu", "tflops_fp8", None, "Dense TFLOPS, FP8", "TFLOPS", "Dense FP8 tensor TFLOPS; empty "
+       "when the GPU has no native FP8 (then 8-bit weights run at the 16-bit rate).",
+       0.001, 1_000_000, optional=True),
+    _f("gpu", "tflops_fp4", None, "Dense TFLOPS, FP4", "TFLOPS", "Dense FP4 tensor TFLOPS; empty "
+       "when the GPU has no native FP4.", 0.001, 1_000_000, optional=True),
+    _f("gpu", "memory_type", "hbm", "Memory type", "", "\"hbm\" (datacenter), \"gddr\" "
+       "(graphics cards) or \"unified\" (Apple, DGX Spark): engine profiles differ by it.",
+       kind="choice", choices=("hbm", "gddr", "unified")),
+    _f("gpu", "memory_share", 1.0, "GPU share of memory", "fraction", "Fraction of the memory "
+       "the GPU may use: unified memory keeps some for the system (macOS: ~0.75 by default, "
+       "recommendedMaxWorkingSetSize).", 0.01, 1, step=0.05),
+    _f("gpu", "interconnect", "nvlink", "GPU interconnect", "", "Link between the GPUs of a "
+       "replica: \"nvlink\", \"xgmi\" (AMD), \"pcie\" or \"none\"; sets the all-reduce cost.",
+       kind="choice", choices=("nvlink", "xgmi", "pcie", "none")),
+    _f("gpu", "interconnect_gb_s", 450, "Interconnect bandwidth", "GB/s",
+       "GPU-to-GPU bandwidth of one GPU, one direction.", 0, 100_000, step=16),
+    _f("gpu", "idle_w", 70, "Idle board power", "W", "One GPU's power when idle with a model "
+       "loaded.", 0, 100_000, step=5),
     _f("gpu", "tdp_w", 700, "Board power", "W", "One GPU's power at full load.", 0, 100_000,
        step=25),
     _f("gpu", "price_usd", 27_500, "GPU price", "$", "Purchase price of one GPU.", 0, 1e8),
@@ -125,6 +160,11 @@ FIELDS: tuple[Field, ...] = (
        "Optional cloud price of one GPU-hour, to compare owning with renting.",
        0, 10_000, optional=True, step=0.1),
     # -- serving -------------------------------------------------------------------------
+    _f("serving", "engine", "auto", "Serving engine", "", "Software that serves the model: "
+       "\"llama.cpp\", \"vllm\", \"sglang\", \"tensorrt-llm\", \"mlx\", or \"generic\" (the "
+       "plain roofline, no per-step costs). \"auto\": the GPU preset's usual engine (no "
+       "preset: vllm on HBM, llama.cpp otherwise).", kind="choice",
+       choices=("auto", "llama.cpp", "vllm", "sglang", "tensorrt-llm", "mlx", "generic")),
     _f("serving", "throughput", "estimate", "Throughput source", "",
        "\"estimate\": roofline model from the GPU and model; \"manual\": the figures below.",
        kind="choice", choices=("estimate", "manual")),
@@ -134,19 +174,44 @@ FIELDS: tuple[Field, ...] = (
        "tok/s", "Manual mode: input tokens/s of one GPU. Default: estimated from compute.",
        0.001, 1e10, optional=True),
     _f("serving", "mbu", None, "Bandwidth utilisation (MBU)", "fraction",
-       "Achieved fraction of peak memory bandwidth. Default: the GPU preset's, else 0.7.",
+       "Achieved fraction of peak memory bandwidth. Default: the engine profile's for this "
+       "memory type (generic: the GPU preset's, else 0.7).",
        0.01, 1, optional=True, step=0.05),
     _f("serving", "mfu", None, "FLOPS utilisation (MFU)", "fraction",
-       "Achieved fraction of peak FLOPS. Default: the GPU preset's, else 0.4.",
+       "Achieved fraction of peak FLOPS in decode. Default: the engine profile's (generic: "
+       "the GPU preset's, else 0.4).",
        0.01, 1, optional=True, step=0.05),
+    _f("serving", "prefill_mfu", None, "Prefill FLOPS utilisation", "fraction",
+       "Achieved fraction of peak FLOPS in prefill. Default: the engine profile's (generic: "
+       "mfu).", 0.01, 1, optional=True, step=0.05),
+    _f("serving", "step_overhead_ms", None, "Fixed cost per step", "ms", "Time each decode step "
+       "spends outside the roofline (launches, sampling, scheduling). Default: the engine "
+       "profile's (generic: 0).", 0, 1000, optional=True, step=0.1),
+    _f("serving", "layer_overhead_us", None, "Fixed cost per layer", "µs", "Further fixed time "
+       "per layer per decode step (kernel launches). Default: the engine profile's (generic: "
+       "0).", 0, 10_000, optional=True, step=1),
+    _f("serving", "allreduce_us", None, "All-reduce latency", "µs", "Latency of one tensor-"
+       "parallel all-reduce (two per layer per step). Default: the engine profile's for the "
+       "interconnect (generic: 0).", 0, 100_000, optional=True, step=1),
+    _f("serving", "kv_cache", "auto", "KV-cache allocation", "", "\"paged\" (vLLM, SGLang, "
+       "TensorRT-LLM: a stream holds the tokens it has, in blocks) or \"reserved\" (llama.cpp: "
+       "a full context per stream). \"auto\": the engine's.", kind="choice",
+       choices=("auto", "paged", "reserved")),
     _f("serving", "memory_utilization", 0.9, "Usable memory", "fraction",
        "Fraction of GPU memory usable for weights + KV cache.", 0.01, 1, step=0.05),
     _f("serving", "tensor_parallel", 0, "GPUs per replica", "", "GPUs that hold one copy of the "
-       "model; 0 = the smallest power of two that fits.", 0, 4096, kind="int", step=1),
+       "model; 0 = automatic (see tensor_parallel_rule).", 0, 4096, kind="int", step=1),
+    _f("serving", "tensor_parallel_rule", "fewest_gpus", "Automatic GPUs per replica", "",
+       "\"fewest_gpus\": the power of two, up to gpus_per_server, that serves the fleet with "
+       "the fewest GPUs; \"smallest_fit\": the smallest that holds the weights and one stream.",
+       kind="choice", choices=("fewest_gpus", "smallest_fit")),
     _f("serving", "min_tokens_per_s_per_stream", 10, "Minimum speed per stream", "tok/s",
        "Output speed each user must see; caps the batch. 0 = no limit.", 0, 1e6, step=1),
     _f("serving", "max_batch", 0, "Batch cap", "streams", "Most streams one replica serves at "
        "once; 0 = no cap beyond memory and speed.", 0, 10_000_000, kind="int", step=1),
+    _f("serving", "measured", "", "Calibrated to", "", "The measurement the efficiency keys "
+       "were fitted to (written by `infracalc calibrate`); empty when not calibrated.",
+       kind="str"),
     # -- fleet ---------------------------------------------------------------------------
     _f("fleet", "users", 1_000_000_000, "Users", "users", "People using the service.",
        1, 1e12),
@@ -176,8 +241,9 @@ FIELDS: tuple[Field, ...] = (
        1, 5, step=0.05),
     _f("facility", "electricity_usd_per_kwh", 0.08, "Electricity price", "$/kWh",
        "Price the data centre pays per kWh.", 0, 10, step=0.01),
-    _f("facility", "power_load_factor", 0.7, "Power load factor", "fraction",
-       "Average draw / nameplate power.", 0.01, 1, step=0.05),
+    _f("facility", "power_load_factor", None, "Power load factor", "fraction",
+       "Average draw / nameplate power. Default (empty): modelled from the GPUs' power at "
+       "their batch and their idle time.", 0.01, 1, optional=True, step=0.05),
     _f("facility", "lifespan_years", 4, "Hardware lifespan", "years",
        "Years over which the capex is recovered.", 0.1, 50, step=0.5),
     _f("facility", "discount_rate", 0.0, "Discount rate", "fraction/yr",
@@ -185,6 +251,9 @@ FIELDS: tuple[Field, ...] = (
     _f("facility", "opex_pct_of_capex_per_year", 0.0, "Other opex", "fraction of capex/yr",
        "Maintenance, staff, colocation per year as a share of capex (0.05 = 5%).", 0, 10,
        step=0.01),
+    _f("facility", "colo_usd_per_kw_month", 0, "Colocation per kW", "$/kW-month",
+       "Data-centre space and power capacity per kW of IT nameplate, per month (0 = owned "
+       "and paid for in capex).", 0, 10_000, step=10),
     # -- host ----------------------------------------------------------------------------
     _f("host", "gpu_count", 2, "GPUs in the host", "", "GPUs in your machine.", 1, 1024,
        kind="int", step=1),
@@ -206,6 +275,9 @@ FIELDS: tuple[Field, ...] = (
        "Price you pay per kWh.", 0, 10, step=0.01),
     _f("host", "other_opex_usd_per_month", 0, "Other running costs", "$/month",
        "Internet, space, support ... per month.", 0, 1e9, step=10),
+    _f("host", "power_model", "tdp", "Host GPU power", "", "\"tdp\": GPUs draw their board "
+       "power while in use (the seed's arithmetic); \"modelled\": the power model's draw at "
+       "the host's threads.", kind="choice", choices=("tdp", "modelled")),
     # -- pricing -------------------------------------------------------------------------
     _f("pricing", "charge_per_minute_usd", 0.02, "Price per minute", "$/min",
        "What you charge one user per minute of use.", 0, 10_000, step=0.005),
