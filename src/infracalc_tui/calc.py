@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .scenario import Scenario, ScenarioError, field
-from .scenario.catalog import models
+from .scenario.catalog import engines, models
 from .scenario.errors import Problem
+from .scenario.model import PROFILE_KEYS
 from .scenario.numbers import parse_number
 from .scenario.validate import check_value
 
@@ -26,7 +27,29 @@ def report_for(scenario: Scenario) -> dict[str, Any]:
     values = scenario.values
     preset = models().get(values.get("model.preset") or "")
     return build_report(values, name=scenario.name,
-                        max_context_tokens=preset.max_context_tokens if preset else None)
+                        max_context_tokens=preset.max_context_tokens if preset else None,
+                        grounding=grounding(scenario), focus=scenario.focus)
+
+
+def grounding(scenario: Scenario) -> str:
+    """How the throughput and energy figures are grounded, in words (``throughput.grounding``):
+    the user's measurement, the engine profile's measurements on this GPU class, or none."""
+    values, explicit = scenario.values, scenario.explicit
+    if values["serving.throughput"] == "manual":
+        return "your figures: serving.throughput is manual"
+    if values.get("serving.measured"):
+        return f"your measurement: {values['serving.measured']} (infracalc calibrate)"
+    mine = [k for k in PROFILE_KEYS if k in explicit]
+    engine, cls = values["serving.engine_in_use"], values["gpu.memory_type"]
+    if engine == "generic":
+        base = "generic roofline: the spec's formulas, not fitted to measurements"
+    else:
+        n, loo = engines()[engine].grounding(cls)
+        name = engines()[engine].name
+        base = (f"engine profile ({n} measurements of {name} on {cls.upper()} GPUs, "
+                f"leave-one-GPU-out median error {loo:.0f}%)" if n and loo is not None else
+                f"extrapolated: no measurement for {name} on {cls.upper()} GPUs")
+    return base + (f"; your settings: {', '.join(mine)}" if mine else "")
 
 
 def gpu_config_values(scenario: Scenario, gpu_key: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-COMMANDS = ("report", "sweep", "explain", "validate", "presets")
+COMMANDS = ("report", "sweep", "explain", "calibrate", "validate", "presets")
 MAX_STEPS = 1000
 MAX_POINTS = 1_000_000
 
@@ -76,6 +76,19 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     p = sub("explain", "Show how a figure was computed: formula, numbers, source.")
     p.add_argument("file")
     p.add_argument("key", nargs="?", help="report figure, e.g. fleet.gpus (omit to list them)")
+    p.add_argument("--set", **sets)
+
+    p = sub("calibrate", "Fit the efficiency knobs (serving.mbu, mfu, prefill_mfu, "
+            "step_overhead_ms) so the scenario reproduces your own measurement.")
+    p.add_argument("file")
+    p.add_argument("--measured", action="append", required=True, metavar="SECTION.KEY=VALUE",
+                   help="a figure you measured on this configuration (repeatable): "
+                   "throughput.decode_tokens_per_s_per_stream, throughput.decode_tokens_per_s_"
+                   "per_gpu, throughput.step_time_ms, host.decode_tokens_per_s_per_stream, "
+                   "throughput.prefill_tokens_per_s_per_gpu")
+    p.add_argument("--write", action="store_true",
+                   help="save the fitted keys into FILE (atomically; only those keys change)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--set", **sets)
 
     p = sub("validate", "Check scenario files; exit 0 when all are valid, 2 otherwise.")
@@ -169,6 +182,8 @@ def _cmd_report(ns: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(ns: argparse.Namespace) -> int:
+    import itertools
+
     import numpy as np
 
     from .engine.evaluate import evaluate
@@ -183,15 +198,19 @@ def _cmd_sweep(ns: argparse.Namespace) -> int:
         path, values = _parse_vary(spec)
         if any(path == p for p, _ in axes):
             raise UsageError(f"--vary {path} is given twice")
-        problems = []
-        for v in (values.min(), values.max()):
-            typed = int(v) if field(path).kind == "int" else float(v)
-            probe = scenario.with_value(path, typed)
-            problems += [Problem("--vary", p.key, p.message) for p in probe.problems()]
-        if problems:
-            raise ScenarioError(problems)
         axes.append((path, values))
-    values = dict(scenario.values)
+    # the rules between keys are monotone in each key: the corners of the grid decide
+    problems: list[Problem] = []
+    for corner in itertools.product(*[(a.min(), a.max()) for _, a in axes]):
+        probe = scenario
+        for (path, _), v in zip(axes, corner, strict=True):
+            probe = probe.with_value(path, int(v) if field(path).kind == "int" else float(v))
+        problems += [Problem("--vary", p.key, p.message) for p in probe.problems()
+                     if p not in problems]
+    if problems:
+        raise ScenarioError(problems)
+    # the inputs, not the resolved values: what derives from a varied key follows it
+    values = dict(scenario.inputs)
     shape = tuple(len(a) for _, a in axes)
     for i, (path, a) in enumerate(axes):
         values[path] = a.reshape([-1 if j == i else 1 for j in range(len(axes))])
@@ -242,6 +261,47 @@ def _cmd_explain(ns: argparse.Namespace) -> int:
         raise UsageError(f"no explanation for {ns.key!r}; run `infracalc explain FILE` to list "
                          "the figures")
     print(explain_for(scenario, ns.key, report_for(scenario)).text())
+    return 0
+
+
+def _cmd_calibrate(ns: argparse.Namespace) -> int:
+    from .engine.calibrate import MEASURABLE, calibrate
+    from .scenario import load, save
+    from .scenario.numbers import parse_number
+
+    scenario = _load(ns.file, ns.set)
+    measured: dict[str, float] = {}
+    for item in ns.measured:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or key not in MEASURABLE:
+            raise UsageError(f"--measured {item}: expected KEY=VALUE with KEY one of "
+                             f"{', '.join(MEASURABLE)}")
+        try:
+            value = parse_number(text.strip())
+        except ValueError as exc:
+            raise UsageError(f"--measured {key}: {exc}") from None
+        if not (value > 0 and value < 1e12):
+            raise UsageError(f"--measured {key}: {text.strip()}: must be a number above 0")
+        measured[key] = value
+    result = calibrate(scenario.values, measured)
+    note = ", ".join(f"{k}={v:g}" for k, v in measured.items())
+    if ns.format == "json":
+        print(_json({"measured": measured, "knobs": result.knobs, "predicted": result.predicted,
+                     "residual_pct": result.residual_pct, "written": bool(ns.write)}))
+    else:
+        for k, v in result.knobs.items():
+            print(f"{k} = {v:.4g}")
+        for k, v in measured.items():
+            print(f"{k}: measured {v:g}, calibrated {result.predicted[k]:.4g} "
+                  f"(residual {result.residual_pct[k]:+.2f}%)")
+    if ns.write:
+        out = load(ns.file)  # the file's own keys: --set overrides are not saved
+        for k, v in result.knobs.items():
+            out = out.with_value(k, round(v, 4))
+        save(out.with_value("serving.measured", note), ns.file)
+        if ns.format != "json":
+            print(f"written to {ns.file}")
     return 0
 
 

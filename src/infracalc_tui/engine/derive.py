@@ -46,7 +46,7 @@ def tflops_in_use(values: Mapping[str, Any], where: Where = _where_scalar) -> An
     bits = values["model.weight_bits"]
     rate = values["gpu.tflops_bf16"]
     fp8, fp4 = values["gpu.tflops_fp8"], values["gpu.tflops_fp4"]
-    if fp8 is not None:
+    if fp8 is not None and values.get("serving.native_fp8", True):
         rate = where(bits <= FP8_MAX_BITS, fp8, rate)
     if fp4 is not None and values.get("serving.native_fp4", True):
         rate = where(bits <= FP4_MAX_BITS, fp4, rate)

@@ -100,10 +100,10 @@ def replica_candidates(v: Values) -> dict[str, Any]:
     ctx = v("model.context_tokens")
     query = t_in + t_out
     block = np.maximum(v("serving.kv_block_tokens"), 1.0)
-    paged = v.text("serving.kv_cache_in_use") == "paged"
     # memory per stream: paged engines hold the query's tokens (in blocks); reserving ones a
     # full context, or the query when it is longer than the context
-    mem_tokens = np.ceil(query / block - 1e-9) * block if paged else np.maximum(ctx, query)
+    mem_tokens = np.where(v("serving.kv_paged") > 0, np.ceil(query / block - 1e-9) * block,
+                          np.maximum(ctx, query))
     stream_mem = stream_kv_bytes(mem_tokens, m["kv"], m["layers"], m["win_layers"], m["window"])
     fit_tp = smallest_fit_tensor_parallel(m["weights"], stream_mem, usable)
     tp_set = v("serving.tensor_parallel")

@@ -115,6 +115,7 @@ class EngineProfile:
     name: str
     kv_cache: str  # "paged" or "reserved"
     kv_block_tokens: int
+    native_fp8: bool
     native_fp4: bool
     source: str
     fit: dict[str, Any] = field(default_factory=dict)
@@ -182,7 +183,8 @@ def engines() -> dict[str, EngineProfile]:
     for key, t in _load("engines.toml").items():
         out[key] = EngineProfile(key=key, name=t["name"], kv_cache=t["kv_cache"],
                                  kv_block_tokens=t["kv_block_tokens"],
-                                 native_fp4=t["native_fp4"], source=t["source"],
+                                 native_fp8=t["native_fp8"], native_fp4=t["native_fp4"],
+                                 source=t["source"],
                                  fit=dict(fitted.get(key, {})))
     return out
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from ..engine.derive import derive
 from . import catalog
 from .errors import Problem
 from .schema import BY_PATH, FIELDS
-from ..engine.derive import derive
 from .validate import check_cross
 
 #: The generic roofline's efficiencies when no GPU preset gives them (engine-spec).
@@ -121,7 +121,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.mfu": gpu.mfu if gpu else DEFAULT_MFU,
             "serving.step_overhead_ms": 0.0, "serving.layer_overhead_us": 0.0,
             "serving.allreduce_us": 0.0}
-        kv_cache, block, fp4 = "reserved", 1, True
+        kv_cache, block, fp8, fp4 = "reserved", 1, True, True
     else:
         p = catalog.engines()[engine]
         mem, link = values["gpu.memory_type"], values["gpu.interconnect"]
@@ -131,7 +131,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.step_overhead_ms": p.number("step_overhead_ms", mem),
             "serving.layer_overhead_us": p.number("layer_overhead_us", mem),
             "serving.allreduce_us": p.number("allreduce_us", link)}
-        kv_cache, block, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp4
+        kv_cache, block, fp8, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp8, p.native_fp4
     for key, value in profile_values.items():
         if values[key] is None:
             values[key] = value
@@ -139,8 +139,10 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
         values["serving.prefill_mfu"] = values["serving.mfu"]
     chosen_kv = values["serving.kv_cache"]
     values["serving.kv_cache_in_use"] = kv_cache if chosen_kv == "auto" else chosen_kv
-    values["serving.kv_block_tokens"] = block if values["serving.kv_cache_in_use"] == "paged" \
-        else 1
+    paged = values["serving.kv_cache_in_use"] == "paged"
+    values["serving.kv_paged"] = 1.0 if paged else 0.0
+    values["serving.kv_block_tokens"] = block if paged else 1
+    values["serving.native_fp8"] = fp8
     values["serving.native_fp4"] = fp4
     # the generic engine is the spec's plain roofline: no attention FLOPs, no all-reduce bytes
     values["serving.beyond_roofline"] = 0.0 if engine == "generic" else 1.0
