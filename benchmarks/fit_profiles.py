@@ -141,8 +141,7 @@ class Ledger:
             values[key] = x[:, idx]
         r = evaluate(values)
         out = np.empty((thetas.shape[0], len(self.rows)))
-        t_in, t_out = self.base["fleet.input_tokens_per_query"], \
-            self.base["fleet.output_tokens_per_query"]
+        t_out = self.base["fleet.output_tokens_per_query"]
         for j, metric in enumerate(self.metric):
             if metric == "decode_tokens_per_s_per_stream":
                 key = "host" if self.split[j] else "throughput"

@@ -173,9 +173,15 @@ def test_atomic_write_into_missing_folder_raises(tmp_path: Path) -> None:
         atomic_write_text(tmp_path / "nope" / "plan.toml", "x")
 
 
-def test_readme_documents_every_key() -> None:
-    from infracalc_tui.scenario import FIELDS
+def test_readme_key_tables_match_the_schema() -> None:
+    """README's key tables are generated from FIELDS; regenerate: python docs/make_key_tables.py"""
+    import importlib.util
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    for f in FIELDS:
-        assert f"`{f.key}`" in readme, f.path
+    script = Path(__file__).resolve().parents[2] / "docs" / "make_key_tables.py"
+    spec = importlib.util.spec_from_file_location("make_key_tables", script)
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    _, current, _ = gen.split(gen.README.read_text(encoding="utf-8"))
+    assert current == gen.tables(), "stale README key tables: run python docs/make_key_tables.py"
+    assert gen.main(["--check"]) == 0

@@ -115,16 +115,22 @@ class InfracalcApp(App[int]):
         self._animation: Any = None
         self._animate_threads: int | None = None
         self._configs: list[tuple[str, dict[str, Any], int]] | None = None
+        self._configs_for: Any = None  # the scenario the configurations were computed for
 
     @property
     def configs(self) -> list[tuple[str, dict[str, Any], int]]:
         """Compare's hardware configurations (GPU key, its values, count), made on first use:
         they need the GPU catalog, which the first screen does not."""
         if self._configs is None:
-            wb = self.scenario.values["model.weight_bits"]
-            self._configs = [(key, gpus()[key].scenario_values(wb), n) for key, n in (
+            self._configs = [(key, {}, n) for key, n in (
                 ("rtx-4090", 2), ("rtx-5090", 2), ("rtx-3090", 2), ("h100-pcie", 1),
                 ("m3-ultra", 1))]
+        if self._configs_for is not self.scenario:  # a GPU's values follow the engine chosen
+            from ..calc import gpu_config_values
+
+            self._configs[:] = [(key, gpu_config_values(self.scenario, key), n)
+                                for key, _, n in self._configs]
+            self._configs_for = self.scenario
         return self._configs
 
     # -- layout ---------------------------------------------------------------------------
@@ -505,7 +511,9 @@ class InfracalcApp(App[int]):
             self._stop_animation()
             return
         self.action_show_tab("host")
-        top = max(8, min(64, int(self.report["host"]["max_threads"] or 0)))
+        # 1..the host's max threads (as the README and F6's tooltip say), at most 64; a host
+        # that holds none still shows one step
+        top = max(1, min(64, int(self.report["host"]["max_threads"] or 0)))
         steps = itertools.cycle(range(1, top + 1))  # loops like the seed's GIF until F6
 
         def step() -> None:
@@ -535,8 +543,9 @@ class InfracalcApp(App[int]):
             if choice is None:
                 return
             key = str(choice)
-            wb = self.scenario.values["model.weight_bits"]
-            self.configs.append((key, gpus()[key].scenario_values(wb),
+            from ..calc import gpu_config_values
+
+            self.configs.append((key, gpu_config_values(self.scenario, key),
                                  int(self.scenario.values["host.gpu_count"])))
             self._stale.add("compare")
             self.action_show_tab("compare")
