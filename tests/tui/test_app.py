@@ -24,6 +24,7 @@ from infracalc_tui.tui.widgets.inputs import field_id
 from infracalc_tui.tui.widgets.table import LineTable
 from infracalc_tui.tui.widgets.tabs import TabbedPanes
 
+from ..conftest import pilot_wait_until
 from .conftest import ReadyApp, make_app
 
 
@@ -50,7 +51,7 @@ async def test_opens_on_the_scenarios_tab_with_engine_figures() -> None:
         assert cell(app, "#host-figures", "host.break_even_days") == "295 days"
         assert "70B model at $0.02/min" in app.title and "*" not in app.title
         # the file's own weight_bits survives opening (presets are not re-applied)
-        assert app.scenario.values["model.weight_bits"] == 4.5
+        assert app.scenario.values["model.weight_bits"] == 4.82
 
 
 async def test_edit_a_value_and_see_the_engines_figure() -> None:
@@ -107,7 +108,7 @@ async def test_text_being_fixed_survives_edits_elsewhere() -> None:
         assert mem.value == "24 GB?" and mem.has_class("-bad-value")
         app.query_one(f"#{field_id('gpu.preset')}").value = "h100-pcie"
         await pilot.pause()
-        assert mem.value == "80" and not mem.has_class("-bad-value")
+        assert mem.value == "85.52" and not mem.has_class("-bad-value")  # 81,559 MiB
         assert "gpu.memory_gb" not in app.errors
 
 
@@ -116,9 +117,9 @@ async def test_preset_picker_fills_fields() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one(f"#{field_id('gpu.preset')}").value = "h100-pcie"
         await pilot.pause()
-        assert app.scenario.values["gpu.memory_gb"] == 80
+        assert app.scenario.values["gpu.memory_gb"] == 85.52  # an "80 GB" H100: 81,559 MiB
         mem = app.query_one(f"#{field_id('gpu.memory_gb')}", Input)
-        assert mem.value == "80"
+        assert mem.value == "85.52"
 
 
 async def test_explain_a_headline_figure() -> None:
@@ -260,11 +261,9 @@ async def test_tabs_help_animate_and_compare() -> None:
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("f6")
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if app._animate_threads is not None:
-                break
-        assert app._animation is not None and app._animate_threads is not None
+        await pilot_wait_until(pilot, lambda: app._animate_threads is not None, 10.0,
+                               "the first step of the F6 thread animation")
+        assert app._animation is not None
         await pilot.press("f6")  # stop
         await pilot.pause()
         assert app._animate_threads is None
@@ -388,7 +387,10 @@ async def test_quitting_in_the_first_moments_is_quiet(delay: float | None) -> No
 
     app = QuitEarly(presets()["llama70b-own-hardware"].scenario, None, Config(), None)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.4)
+        # the app quits by itself (a crash, too, ends its run); leaving this block sooner
+        # would shut it down from outside, before its own early quit was tried
+        await pilot_wait_until(pilot, lambda: not app.is_running, 10.0,
+                               f"the app to quit by itself (exit after {delay} s)")
     assert app.return_value == 0
 
 
