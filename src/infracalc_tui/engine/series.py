@@ -235,6 +235,6 @@ def fleet_cost_breakdown(values: Mapping[str, Any]) -> Breakdown:
     f = fleet(v, throughput(v))
     amounts = np.array([float(f[k]) for k in (
         "fleet.annual_gpu_capex_usd", "fleet.annual_server_capex_usd",
-        "fleet.annual_energy_cost_usd", "fleet.annual_other_opex_usd")])
-    return Breakdown(["GPU capex", "Server capex", "Energy", "Other opex"], amounts,
+        "fleet.annual_energy_cost_usd", "fleet.annual_colo_usd", "fleet.annual_other_opex_usd")])
+    return Breakdown(["GPU capex", "Server capex", "Energy", "Colocation", "Other opex"], amounts,
                      div(amounts, amounts.sum()), "year")
