@@ -31,25 +31,34 @@ def report_for(scenario: Scenario) -> dict[str, Any]:
                         grounding=grounding(scenario), focus=scenario.focus)
 
 
-def grounding(scenario: Scenario) -> str:
-    """How the throughput and energy figures are grounded, in words (``throughput.grounding``):
-    the user's measurement, the engine profile's measurements on this GPU class, or none."""
+def grounding(scenario: Scenario) -> tuple[str, str]:
+    """How the throughput and energy figures are grounded: a sentence (``throughput.
+    grounding``) and a few words for the dashboard (``grounding_summary``): the user's
+    measurement, the engine profile's measurements on this GPU class, or none."""
     values, explicit = scenario.values, scenario.explicit
     if values["serving.throughput"] == "manual":
-        return "your figures: serving.throughput is manual"
+        return "your figures: serving.throughput is manual", "your figures (manual)"
     if values.get("serving.measured"):
-        return f"your measurement: {values['serving.measured']} (infracalc calibrate)"
+        return (f"your measurement: {values['serving.measured']} (infracalc calibrate)",
+                "your measurement")
     mine = [k for k in PROFILE_KEYS if k in explicit]
     engine, cls = values["serving.engine_in_use"], values["gpu.memory_type"]
     if engine == "generic":
         base = "generic roofline: the spec's formulas, not fitted to measurements"
+        short = "roofline only (not fitted)"
     else:
         n, loo = engines()[engine].grounding(cls)
         name = engines()[engine].name
-        base = (f"engine profile ({n} measurements of {name} on {cls.upper()} GPUs, "
-                f"leave-one-GPU-out median error {loo:.0f}%)" if n and loo is not None else
-                f"extrapolated: no measurement for {name} on {cls.upper()} GPUs")
-    return base + (f"; your settings: {', '.join(mine)}" if mine else "")
+        if n and loo is not None:
+            base = (f"engine profile ({n} measurements of {name} on {cls.upper()} GPUs, "
+                    f"leave-one-GPU-out median error {loo:.0f}%)")
+            short = f"{n} measurements, ~{loo:.0f}% error"
+        else:
+            base = f"extrapolated: no measurement for {name} on {cls.upper()} GPUs"
+            short = "extrapolated (no measurement)"
+    if mine:
+        return base + f"; your settings: {', '.join(mine)}", short + " + your settings"
+    return base, short
 
 
 def gpu_config_values(scenario: Scenario, gpu_key: str) -> dict[str, Any]:

@@ -45,6 +45,7 @@ OUTPUTS: dict[str, Output] = {o.path: o for o in (
     _o("throughput.engine_reason", "Why this engine", "text"),
     _o("throughput.tensor_parallel_reason", "Why this replica width", "text"),
     _o("throughput.grounding", "How these figures are grounded", "text"),
+    _o("throughput.grounding_summary", "Speeds grounded in", "text"),
     _o("fleet.queries_per_day", "Queries per day", "count"),
     _o("fleet.gpu_seconds_per_query", "GPU-seconds per query", "s"),
     _o("fleet.avg_busy_gpus", "Busy GPUs on average", "GPUs"),

@@ -24,7 +24,7 @@ _INTERNAL = {"throughput.memory_bound", "throughput.estimated_decode_tokens_per_
 
 
 def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: int = 1,
-                 max_context_tokens: int | None = None, grounding: str = "",
+                 max_context_tokens: int | None = None, grounding: tuple[str, str] = ("", ""),
                  focus: str = "") -> dict[str, Any]:
     """The report of one scenario (scalar values)."""
     raw = evaluate(values)
@@ -43,7 +43,8 @@ def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: i
     t["engine"] = values.get("serving.engine_in_use", values["serving.engine"])
     t["engine_reason"] = values.get("serving.engine_reason", "")
     t["tensor_parallel_reason"] = tensor_parallel_reason(values, raw, t["tensor_parallel"])
-    t["grounding"] = grounding or "not stated"
+    t["grounding"] = grounding[0] or "not stated"
+    t["grounding_summary"] = grounding[1] or "not stated"
     best = None
     if values["serving.tensor_parallel"] > 0 and not manual and focus != "host":
         best = _best_width(evaluate({**values, "serving.tensor_parallel": 0}))

@@ -812,11 +812,40 @@ class InfracalcApp(App[int]):
                                 lambda a=binding.action: self.run_action(a))
         yield SystemCommand("Save as…", "Save the scenario under a new name or path",
                             self.action_save_as)
+        yield SystemCommand("Calibrate from a measurement", "Fit the efficiency knobs so a "
+                            "figure matches your own benchmark", self.action_calibrate)
         yield SystemCommand("Cursor blink on/off", "Blinking costs a repaint twice a second "
                             "over SSH; the choice is remembered", self.action_toggle_blink)
         for f in BY_PATH.values():
             yield SystemCommand(f"Edit: {f.label} [{f.section}]", f.help,
                                 lambda path=f.path: self.focus_field(path))
+
+    def action_calibrate(self) -> None:
+        """Fit mbu/mfu/prefill_mfu/step cost to a figure the user measured (as the CLI's
+        ``calibrate``); the fitted keys become unsaved edits, with the measurement noted."""
+        from .screens.calibrate import CalibrateScreen
+
+        def fit(answer: tuple[str, float] | None) -> None:
+            if answer is None:
+                return
+            from ..engine.calibrate import calibrate
+
+            key, measured = answer
+            result = calibrate(self.scenario.values, {key: measured})
+            new = self.scenario
+            for knob, value in result.knobs.items():
+                new = new.with_value(knob, round(value, 4))
+            new = new.with_value("serving.measured", f"{key}={measured:g}")
+            self.scenario = new
+            self.query_one(InputsPane).show_values(new.values)
+            self._update_title()
+            self.recompute()
+            self._schedule_recovery()
+            knobs = ", ".join(f"{k.split('.')[1]} = {v:.3g}" for k, v in result.knobs.items())
+            self.notify(f"{knobs}; residual {result.residual_pct[key]:+.2f}%",
+                        title="Calibrated")
+
+        self.push_screen(CalibrateScreen(self.report), fit)
 
     def _apply_cursor_blink(self) -> None:
         for field in self.query(Input):

@@ -15,18 +15,18 @@ from .table import LineTable
 
 FLEET_HEADLINES = (
     "fleet.gpus", "fleet.servers", "fleet.facility_power_mw", "fleet.energy_gwh_per_year",
-    "fleet.energy_per_query_wh", "fleet.capex_usd", "fleet.annual_cost_usd",
+    "fleet.energy_per_query_wh", "throughput.energy_per_output_token_j", "fleet.capex_usd", "fleet.annual_cost_usd",
     "fleet.cost_per_million_tokens_usd", "fleet.cost_per_user_per_month_usd",
     "fleet.annual_profit_usd", "throughput.decode_tokens_per_s_per_gpu",
     "throughput.decode_tokens_per_s_per_stream", "throughput.tensor_parallel",
-    "throughput.batch", "throughput.bound",
+    "throughput.batch", "throughput.bound", "throughput.engine", "throughput.grounding_summary",
 )
 HOST_HEADLINES = (
     "host.revenue_usd_per_day", "host.profit_usd_per_day", "host.profit_usd_per_month",
     "host.break_even_days", "host.roi_pct", "host.min_price_per_minute_usd",
     "host.hardware_cost_usd", "host.fits_in_memory", "host.memory_required_gb",
     "host.memory_available_gb", "host.max_threads", "host.decode_tokens_per_s_per_stream",
-    "host.cost_per_million_tokens_usd",
+    "host.cost_per_million_tokens_usd", "throughput.engine", "throughput.grounding_summary",
 )
 
 
