@@ -15,7 +15,8 @@ from .table import LineTable
 
 FLEET_HEADLINES = (
     "fleet.gpus", "fleet.servers", "fleet.facility_power_mw", "fleet.energy_gwh_per_year",
-    "fleet.energy_per_query_wh", "throughput.energy_per_output_token_j", "fleet.capex_usd", "fleet.annual_cost_usd",
+    "fleet.energy_per_query_wh", "throughput.energy_per_output_token_j", "fleet.capex_usd",
+    "fleet.annual_cost_usd",
     "fleet.cost_per_million_tokens_usd", "fleet.cost_per_user_per_month_usd",
     "fleet.annual_profit_usd", "throughput.decode_tokens_per_s_per_gpu",
     "throughput.decode_tokens_per_s_per_stream", "throughput.tensor_parallel",
