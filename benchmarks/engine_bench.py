@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from infracalc_tui.calc import report_for
-from infracalc_tui.engine.evaluate import Values, host_economics
+from infracalc_tui.engine.evaluate import Values, host_capacity, host_economics
 from infracalc_tui.engine.series import (
     fleet_cost_breakdown,
     fleet_cost_vs_utilization,
@@ -55,12 +55,14 @@ def grid_100(values: dict) -> np.ndarray:
 
 
 def grid_100_pointwise(values: dict) -> np.ndarray:
+    cap = host_capacity(Values(values))  # what the hardware serves: billing stops there
     out = np.empty((100, 100))
     for i, c in enumerate(np.arange(1.0, 101.0)):
         for j, h in enumerate(np.linspace(0.24, 24.0, 100)):
             v = {**values, "pricing.concurrent_threads": c,
                  "pricing.utilization_hours_per_day": h}
-            out[i, j] = float(host_economics(Values(v))["host.profit_usd_per_day"])
+            out[i, j] = float(host_economics(Values(v), cap["host.decode_tokens_per_s_per_stream"],
+                                             cap["host.max_threads"])["host.profit_usd_per_day"])
     return out
 
 

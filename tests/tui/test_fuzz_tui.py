@@ -24,6 +24,7 @@ from infracalc_tui.tui.widgets.charts import Chart
 from infracalc_tui.tui.widgets.figures import FiguresTable, Warnings, figure_text
 from infracalc_tui.tui.widgets.table import LineTable
 
+from ..conftest import pilot_wait_until
 from .conftest import make_app
 
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
@@ -120,7 +121,7 @@ async def test_random_keys_pastes_and_resizes(seed: int) -> None:
                     send_keys(app, list(rng.choice(TYPED)))
                 else:
                     send_keys(app, [rng.choice(KEYS)])
-                await asyncio.sleep(0)
+                await asyncio.sleep(0)  # a yield to the app, not a wait: keys keep coming
                 if done % 40 == 0:  # the app catches up now and then, as when a person pauses
                     await pilot.pause()
                     if not app.is_running:
@@ -204,8 +205,11 @@ async def test_a_palette_selection_after_it_closed_does_nothing() -> None:
         chosen = palette.query_one(OptionList)
         chosen.action_select()
         chosen.action_select()  # the second Enter, before the palette has gone
-        await pilot.pause()
-        await pilot.pause(0.1)
+        await pilot_wait_until(
+            pilot, lambda: not app.is_running or (
+                len(app.screen_stack) == 1 and app._animation is not None),
+            10.0, "the palette to close and run its command")
+        await pilot.pause()  # a second run, had there been one, would be in by now
         assert app.is_running and len(app.screen_stack) == 1
         assert app._animation is not None  # ran once: a second run would have stopped it
         app.action_animate()
@@ -241,9 +245,13 @@ async def test_the_animation_stops_quietly_when_the_app_closes() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         app.action_animate()
-        await pilot.pause(0.4)
+        timer = app._animation
+        await pilot_wait_until(pilot, lambda: app._animate_threads is not None, 10.0,
+                               "the first step of the thread animation")
         await app.query_one("#main").remove()  # what closing does, before timers stop
-        await pilot.pause(0.8)  # two more steps
+        # the next step finds the figures gone and stops the animation's timer
+        await pilot_wait_until(pilot, lambda: not app.is_running or timer._task is None, 10.0,
+                               "the animation to stop itself once the figures were gone")
         stopped_at = app._animate_threads
-        await pilot.pause(0.8)
+        await pilot.pause()
         assert app.is_running and app._animate_threads == stopped_at  # no step since

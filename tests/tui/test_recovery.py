@@ -16,6 +16,7 @@ from infracalc_tui.tui import app as app_module
 from infracalc_tui.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from infracalc_tui.tui.widgets.inputs import field_id
 
+from ..conftest import pilot_wait_until
 from .conftest import make_app
 
 PRICE = "pricing.charge_per_minute_usd"
@@ -28,10 +29,15 @@ def quick_recovery(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def set_price(pilot, text: str) -> None:
-    pilot.app.focus_field(PRICE)
+    """Type a valid price and wait until the app took it and its recovery write has run."""
+    app = pilot.app
+    app.focus_field(PRICE)
     await pilot.pause()
-    pilot.app.query_one(f"#{field_id(PRICE)}", Input).value = text
-    await pilot.pause(0.2)  # longer than the recovery delay
+    app.query_one(f"#{field_id(PRICE)}", Input).value = text
+    # the edit schedules the write (RECOVERY_DELAY_S later); the timer clears itself when done
+    await pilot_wait_until(
+        pilot, lambda: app.scenario.values[PRICE] == float(text) and app._recovery_timer is None,
+        10.0, f"the price {text} to be taken and its recovery file written")
 
 
 def scenario_file(tmp_path: Path) -> Path:

@@ -48,7 +48,11 @@ def choose_replica(v: Values, c: Mapping[str, Array]) -> tuple[dict[str, Array],
     for key, a in c.items():
         if key in _PER_CANDIDATE_SKIP:
             continue
-        full = np.broadcast_to(a, np.broadcast_shapes(np.shape(a), gpus.shape))
+        a = np.asarray(a)
+        if a.ndim == 1:  # one replica scenario (maybe a sweep of users): index directly
+            chosen[key] = a[idx[..., 0]] if a.shape[0] > 1 else a[0]
+            continue
+        full = np.broadcast_to(a, np.broadcast_shapes(a.shape, gpus.shape))
         pick = np.broadcast_to(idx, (*full.shape[:-1], 1))
         chosen[key] = np.take_along_axis(full, pick, axis=-1)[..., 0]
     return chosen, ranked

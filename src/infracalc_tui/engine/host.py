@@ -8,6 +8,8 @@ cheap.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -20,8 +22,32 @@ from .values import Values
 DAYS_PER_MONTH = 365.0 / 12.0
 
 
+#: host_capacity reads only these: a price or hours change (every host chart) reuses it
+_CAPACITY_PREFIXES = ("model.", "gpu.", "serving.")
+_CAPACITY_EXTRA = ("host.gpu_count", "host.multi_gpu", "pricing.concurrent_threads")
+_capacity_cache: dict[tuple[Any, ...], dict[str, Array]] = {}
+
+
 def host_capacity(v: Values) -> dict[str, Array]:
-    """Memory fit, thread limits and per-stream speed of the host."""
+    """Memory fit, thread limits and per-stream speed of the host; memoised for scalar
+    scenarios (the charts of the Host tab all ask for the same one)."""
+    keys = [k for k in v.raw if k.startswith(_CAPACITY_PREFIXES)] + list(_CAPACITY_EXTRA)
+    if not all(isinstance(v.raw.get(k), int | float | str | bool | None) for k in keys):
+        return _host_capacity(v)
+    key = tuple(sorted((k, v.raw.get(k)) for k in keys))
+    hit = _capacity_cache.get(key)
+    if hit is None:
+        if len(_capacity_cache) >= 64:
+            _capacity_cache.pop(next(iter(_capacity_cache)))
+        hit = _host_capacity(v)
+        for a in hit.values():
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False  # shared between callers: nobody may change it
+        _capacity_cache[key] = hit
+    return dict(hit)
+
+
+def _host_capacity(v: Values) -> dict[str, Array]:
     m = model_memory(v)
     g = v("host.gpu_count")
     c = v("pricing.concurrent_threads")
