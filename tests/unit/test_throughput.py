@@ -1,7 +1,6 @@
 """Roofline throughput against hand-computed values."""
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pytest import approx
@@ -137,27 +136,6 @@ def test_largest_batch_bisection_matches_linear_scan() -> None:
         ok = [B for B in range(1, 2001)
               if s <= 0 or 1 / max(*step_times(B, **kw)) >= s]
         assert b == (max(ok) if ok else 0)
-
-
-@pytest.mark.parametrize(("gpu", "mlperf"), [("h100-sxm", 3066), ("h200", 3913),
-                                             ("mi300x", 2939)])
-def test_calibration_against_mlperf_llama2_70b_offline(gpu: str, mlperf: float) -> None:
-    """MLPerf Inference v4.1, Llama 2 70B offline: output tok/s per GPU (8-GPU systems).
-
-    The fleet counts prefill too, so output per GPU = output tokens / GPU-seconds per query.
-    FP8, ~300 input and ~290 output tokens per sample, TP 2. Within a factor 1.5.
-    """
-    from infracalc_tui.calc import report_for
-    from infracalc_tui.scenario import Scenario
-
-    s = Scenario("mlperf", "", {
-        "model.preset": "llama-2-70b", "gpu.preset": gpu, "model.weight_bits": 8,
-        "model.kv_bits": 8, "model.context_tokens": 2048, "serving.tensor_parallel": 2,
-        "fleet.input_tokens_per_query": 300, "fleet.output_tokens_per_query": 290,
-        "serving.min_tokens_per_s_per_stream": 5})
-    f = report_for(s)["fleet"]
-    per_gpu = 290 / f["gpu_seconds_per_query"]
-    assert mlperf / 1.5 < per_gpu < mlperf * 1.5
 
 
 def _bisect_reference(min_speed: float, upper: float, **kw: float) -> float:

@@ -47,9 +47,24 @@ def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: i
     t["grounding_summary"] = grounding[1] or "not stated"
     best = None
     if values["serving.tensor_parallel"] > 0 and not manual and focus != "host":
-        best = _best_width(evaluate({**values, "serving.tensor_parallel": 0}))
+        best = _best_width_for(values)
     report["warnings"] = warnings(values, report, max_context_tokens, focus, best)
     return report
+
+
+_best: dict[tuple[Any, ...], tuple[int, float] | None] = {}
+
+
+def _best_width_for(values: Mapping[str, Any]) -> tuple[int, float] | None:
+    """The automatic width for a scenario whose width is set (for the hint); memoised, as a
+    keystroke on a price or a host key must not pay for a second fleet evaluation."""
+    key = tuple(sorted((k, v) for k, v in values.items() if not k.startswith(("host.",
+                                                                            "pricing."))))
+    if key not in _best:
+        if len(_best) >= 64:
+            _best.pop(next(iter(_best)))
+        _best[key] = _best_width(evaluate({**values, "serving.tensor_parallel": 0}))
+    return _best[key]
 
 
 def _best_width(raw: Mapping[str, Any]) -> tuple[int, float] | None:
