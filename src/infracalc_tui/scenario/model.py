@@ -144,6 +144,8 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
     values["serving.kv_block_tokens"] = block if paged else 1
     values["serving.native_fp8"] = fp8
     values["serving.native_fp4"] = fp4
+    values["serving.fp4_scale"] = 1.0 if engine == "generic" else \
+        catalog.engines()[engine].fit.get("fp4_scale", 1.0)
     # the generic engine is the spec's plain roofline: no attention FLOPs, no all-reduce bytes
     values["serving.beyond_roofline"] = 0.0 if engine == "generic" else 1.0
     power = catalog.power_fit()
