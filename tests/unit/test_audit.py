@@ -10,15 +10,19 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from pytest import approx
 
 from infracalc_tui.calc import apply_settings, report_for
 from infracalc_tui.cli import main
 from infracalc_tui.engine.evaluate import evaluate
 from infracalc_tui.engine.outputs import OUTPUTS
-from infracalc_tui.scenario import Scenario, parse
+from infracalc_tui.scenario import BY_PATH, FIELDS, Scenario, parse
 from infracalc_tui.scenario.catalog import engines, gpus
 from infracalc_tui.scenario.presets import presets
+
+from .strategies import scenarios, value_strategy
 
 
 def scn(name: str, *settings: str) -> Scenario:
@@ -239,3 +243,31 @@ def test_sweep_is_vectorised_over_derived_keys() -> None:
     inputs = presets()["rtx4090-llama8b"].scenario.inputs
     out = evaluate({**inputs, "model.total_params_b": np.array([8.03, 10.0])})
     assert np.allclose(out["throughput.weights_gb"], [16.06, 20.0])
+
+
+NUMERIC = sorted(f.path for f in FIELDS if f.numeric)
+
+
+@settings(max_examples=60)
+@given(scenarios(), st.sampled_from(NUMERIC), st.data())
+def test_a_sweep_point_equals_the_report_at_that_point(s, key, data) -> None:
+    """Any numeric key, any points: the vectorised sweep (from the scenario's inputs, as the
+    CLI's sweep does) gives at each point what the report gives with that key set."""
+    points = data.draw(st.lists(value_strategy(BY_PATH[key]), min_size=1, max_size=4))
+    ok = [p for p in points if not s.with_value(key, p).problems()]
+    assume(ok)
+    grid = evaluate({**s.inputs, key: np.array(ok, dtype=float)})
+    for i, point in enumerate(ok):
+        one = report_for(s.with_value(key, point))
+        for section in ("throughput", "fleet", "host"):
+            for name, value in one[section].items():
+                path = f"{section}.{name}"
+                if path not in grid or isinstance(value, str):
+                    continue
+                g = np.broadcast_to(grid[path], (len(ok),))[i]
+                want = np.nan if value is None else float(value)
+                got = float(g)
+                if OUTPUTS.get(path) is not None and OUTPUTS[path].integer and np.isfinite(got):
+                    got = float(round(got))
+                assert np.allclose(got, want, rtol=0, atol=0, equal_nan=True) or (
+                    value is None and not np.isfinite(got)), (key, point, path, got, want)

@@ -38,7 +38,9 @@ def candidate_gpus(v: Values, c: Mapping[str, Array]) -> tuple[Array, Array]:
 def choose_replica(v: Values, c: Mapping[str, Array]) -> tuple[dict[str, Array], Array]:
     """The chosen candidate's replica figures, and the GPUs of every candidate."""
     gpus, _ = candidate_gpus(v, c)
-    valid = np.broadcast_to(c["throughput.candidate_valid"], gpus.shape)
+    shape = np.broadcast_shapes(np.shape(c["throughput.candidate_valid"]), gpus.shape)
+    gpus = np.broadcast_to(gpus, shape)  # a sweep of gpus_per_server changes only validity
+    valid = np.broadcast_to(c["throughput.candidate_valid"], shape)
     ranked = np.where(valid, gpus, np.inf)
     if v.text("serving.tensor_parallel_rule") == "smallest_fit":
         idx = np.full((*gpus.shape[:-1], 1), gpus.shape[-1] - 1)

@@ -67,7 +67,9 @@ def decode_step(v: Values, m: dict[str, Array], gpus: Array, held: Array, comm_g
     speed = gpus if speed_gpus is None else speed_gpus
     a = v("model.active_params_b") * 1e9
     attended = held_token_layers(held, m["layers"], m["win_layers"], m["window"])
-    link = v("gpu.interconnect_gb_s") * 1e9
+    # a link slower than 1 MB/s is no link to plan with; below it, bytes/link overflows
+    link = np.where(v("gpu.interconnect_gb_s") > 0,
+                    np.maximum(v("gpu.interconnect_gb_s") * 1e9, 1e6), 0.0)
     many = comm_gpus > 1
     ring = np.where(many, 2.0 * (comm_gpus - 1.0) / np.maximum(comm_gpus, 1.0), 0.0)
     allreduces = 2.0 * m["layers"] * many
