@@ -36,7 +36,7 @@ OUTPUTS: dict[str, Output] = {o.path: o for o in (
     _o("throughput.step_time_overhead_ms", "Decode step, fixed costs", "ms"),
     _o("throughput.step_time_ms", "Decode step", "ms"),
     _o("throughput.gpu_power_w", "GPU power at this batch", "W"),
-    _o("throughput.energy_per_output_token_j", "GPU energy per output token", "J"),
+    _o("throughput.energy_per_output_token_j", "GPU energy per token", "J"),
     _o("throughput.kv_tokens_per_stream", "KV tokens held per stream", "tokens", True),
     _o("throughput.kv_bytes_per_stream", "KV cache per stream", "bytes"),
     _o("throughput.kv_read_bytes_per_stream", "KV read per stream per step", "bytes"),
