@@ -71,9 +71,37 @@ def gpu_config_values(scenario: Scenario, gpu_key: str) -> dict[str, Any]:
 
 def explain_for(scenario: Scenario, key: str, report: dict[str, Any] | None = None
                 ) -> Explanation:
-    from .engine.explain import explain  # only when someone asks
+    from .engine.explain import Explanation, explain  # only when someone asks
 
-    return explain(key, scenario.values, report or report_for(scenario))
+    report = report or report_for(scenario)
+    if key in _WORDS:  # figures in words: why they are what they are, and where from
+        from .engine.outputs import OUTPUTS
+
+        value = report["throughput"][key.split(".", 1)[1]]
+        why, source = _WORDS[key](scenario, report)
+        return Explanation(key=key, label=OUTPUTS[key].label, value=value, unit="text",
+                           formula=f"{key.split('.', 1)[1]} = {value}", substituted=why,
+                           source=source)
+    return explain(key, scenario.values, report)
+
+
+def _engine_words(scenario: Scenario, report: dict[str, Any]) -> tuple[str, str]:
+    engine = report["throughput"]["engine"]
+    source = ("the spec's plain roofline (engine-spec 'Throughput')" if engine == "generic"
+              else engines()[engine].source)
+    return f"because: {report['throughput']['engine_reason']}", source
+
+
+def _grounding_words(scenario: Scenario, report: dict[str, Any]) -> tuple[str, str]:
+    return (report["throughput"]["grounding"],
+            "validation ledger scenario/data/measurements.toml, fitted by "
+            "benchmarks/fit_profiles.py; every point and its error: docs/validation.md")
+
+
+_WORDS = {"throughput.engine": _engine_words, "throughput.grounding_summary": _grounding_words,
+          "throughput.grounding": _grounding_words,
+          "throughput.tensor_parallel_reason": lambda s, r: (
+              r["throughput"]["tensor_parallel_reason"], "engine-spec 'Throughput'")}
 
 
 def parse_field_text(path: str, text: str, source: str = "") -> Any:

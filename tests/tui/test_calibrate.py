@@ -44,3 +44,44 @@ async def test_a_value_that_is_not_a_number_keeps_the_dialog_open() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert "serving.measured" not in app.scenario.explicit
+
+
+async def test_every_headline_row_explains_itself() -> None:
+    """Enter on a figure in words (engine, grounding) or a new one opens its explanation."""
+    from infracalc_tui.tui.screens.dialogs import ExplainScreen
+    from infracalc_tui.tui.widgets.figures import FiguresTable
+
+    app = make_app("gpt4o-1b-users")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for tab in ("fleet", "host"):
+            app.action_show_tab(tab)
+            await pilot.pause()
+            table = app.query_one(f"#{tab}-figures", FiguresTable)
+            for path in ("throughput.engine", "throughput.grounding_summary",
+                         "throughput.energy_per_output_token_j"):
+                if path not in table.paths:
+                    continue
+                table.cursor_row = table.paths.index(path)
+                table.action_explain()
+                await pilot.pause()
+                assert isinstance(app.screen, ExplainScreen), path
+                assert app.screen.explanation.key == path
+                await pilot.press("escape")
+                await pilot.pause()
+
+
+def test_the_private_textual_api_the_guards_override_is_still_there() -> None:
+    """Fails loudly when a Textual upgrade moves what textual_fixes overrides."""
+    from infracalc_tui.tui.textual_fixes import check_private_api
+
+    check_private_api()
+
+
+async def test_a_key_after_the_screens_are_gone_is_dropped() -> None:
+    app = make_app("rtx4090-llama8b")
+    async with app.run_test(size=(80, 24)):
+        stack = app.screen_stack
+    from textual import events
+
+    assert not app.screen_stack or stack  # closed: its screens are gone
+    await app._on_key(events.Key("a", "a"))  # what a key queued during shutdown does

@@ -64,7 +64,7 @@ RECOVERY_DELAY_S = float(os.environ.get("INFRACALC_RECOVERY_DELAY_S", "0.5"))
 SHORT = 32  # below this many rows (or when narrow), figures and charts take turns (F8)
 
 
-class InfracalcApp(App[int]):
+class InfracalcApp(textual_fixes.QuietClose, App[int]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     AUTO_FOCUS = None
     TITLE = "infracalc"

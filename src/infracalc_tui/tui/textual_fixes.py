@@ -8,13 +8,19 @@
 3. The command palette has the same race: a second Enter's selection arrives after the
    palette has closed, runs the command again and pops the screen below, down to none
    (ScreenStackError). ``CommandPalette`` ignores selections once it is off screen.
+4. A key queued while the app shuts down reaches ``App._on_key`` after its screens are gone
+   and asks for the current screen: ScreenStackError. ``QuietClose`` drops such keys. It
+   overrides a private method: ``check_private_api`` fails loudly when Textual changes it.
 """
 
 from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
+import inspect
+
 from textual import command
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -30,6 +36,7 @@ def install() -> None:
     if _installed:
         return
     _installed = True
+    check_private_api()
     original = OptionList._move_page
 
     def move_page(self: OptionList, direction: Any) -> None:
@@ -63,3 +70,25 @@ class CommandPalette(command.CommandPalette):
             message.stop()
             return
         await super()._on_message(message)
+
+
+def check_private_api() -> None:
+    """The private Textual names these guards override; raise if a Textual upgrade moved
+    them (a guard that silently stops guarding is worse than none)."""
+    on_key = getattr(App, "_on_key", None)
+    if on_key is None or list(inspect.signature(on_key).parameters) != ["self", "event"]:
+        raise RuntimeError("textual_fixes: App._on_key(self, event) is gone or changed in this "
+                           "Textual; review QuietClose")
+    if not hasattr(OptionList, "_move_page") or not hasattr(OptionList, "_update_lines"):
+        raise RuntimeError("textual_fixes: OptionList._move_page/_update_lines changed in this "
+                           "Textual; review install()")
+
+
+class QuietClose:
+    """App mixin: keys that arrive after the app's screens are gone (it is closing) are
+    dropped instead of asking for a screen that no longer exists."""
+
+    async def _on_key(self, event: Any) -> None:
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            return
+        await super()._on_key(event)  # type: ignore[misc]
