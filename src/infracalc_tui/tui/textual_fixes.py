@@ -15,9 +15,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
-
 import inspect
+from typing import Any, Generic, TypeVar
 
 from textual import command
 from textual.app import App
