@@ -63,8 +63,9 @@ def _host_capacity(v: Values) -> dict[str, Array]:
         aggregate = v("serving.decode_tokens_per_s_per_gpu") * speed_gpus
         stream = aggregate / c
         threads_speed = np.where(smin > 0, safe_floor(div(aggregate, smin)), BATCH_CAP)
-        threads_speed = np.clip(np.where(np.isfinite(threads_speed), threads_speed, 0.0), 0.0,
-                                BATCH_CAP)
+        # a positive speed over a positive minimum is NaN only where it overflowed: no limit
+        threads_speed = np.clip(np.where(np.isfinite(threads_speed), threads_speed, BATCH_CAP),
+                                0.0, BATCH_CAP)
     else:
         stream = 1.0 / (np.maximum(t_mem, t_cmp) + t_over)
         threads_speed = largest_batch_at_speed(smin, BATCH_CAP, step)

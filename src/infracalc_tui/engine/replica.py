@@ -129,7 +129,8 @@ def replica_candidates(v: Values) -> dict[str, Any]:
     d_manual = e(v("serving.decode_tokens_per_s_per_gpu"))
     if manual:  # the user's aggregate speed, shared by the streams
         b_speed = np.where(smin > 0, safe_floor(div(d_manual * tp, smin)), BATCH_CAP)
-        b_speed = np.clip(np.where(np.isfinite(b_speed), b_speed, 0.0), 0.0, BATCH_CAP)
+        # a positive speed over a positive minimum is NaN only where it overflowed: no limit
+        b_speed = np.clip(np.where(np.isfinite(b_speed), b_speed, BATCH_CAP), 0.0, BATCH_CAP)
     else:
         b_speed = largest_batch_at_speed(smin, BATCH_CAP, step)
     cap_set = e(v("serving.max_batch"))
