@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from pytest import approx
 
 from infracalc_tui.tui.screens.calibrate import CalibrateScreen
@@ -84,4 +86,21 @@ async def test_a_key_after_the_screens_are_gone_is_dropped() -> None:
     from textual import events
 
     assert not app.screen_stack or stack  # closed: its screens are gone
-    await app._on_key(events.Key("a", "a"))  # what a key queued during shutdown does
+    key = events.Key("a", "a")
+    for _cls, method in app._get_dispatch_methods("on_key", key):  # as Textual dispatches
+        result = method(key)  # QuietClose stops the walk before App._on_key asks for one
+        if inspect.isawaitable(result):
+            await result
+    assert key._no_default_action
+
+
+async def test_a_key_is_handled_once() -> None:
+    """The guard must not run the App's key handling a second time (F6 twice = off)."""
+    app = make_app("llama70b-own-hardware")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app._animation is not None
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app._animation is None

@@ -555,7 +555,7 @@ class InfracalcApp(textual_fixes.QuietClose, App[int]):
                                               entries, allow_path=False), add)
 
     def on_key(self, event: Any) -> None:
-        if event.key != "delete":  # every keystroke passes here: decide before any query
+        if event.key != "delete" or not self.screen_stack:  # decide before any query
             return
         table = self.focused
         if isinstance(table, CompareTable) and self.configs:

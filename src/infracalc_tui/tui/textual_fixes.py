@@ -88,6 +88,7 @@ class QuietClose:
     dropped instead of asking for a screen that no longer exists."""
 
     async def _on_key(self, event: Any) -> None:
+        # Textual calls each class's own _on_key along the MRO, App's after this one:
+        # prevent_default stops the walk; calling super() would handle the key twice
         if not self.screen_stack:  # type: ignore[attr-defined]
-            return
-        await super()._on_key(event)  # type: ignore[misc]
+            event.prevent_default()
