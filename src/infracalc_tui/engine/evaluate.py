@@ -16,6 +16,7 @@ import numpy as np
 from .derive import derive
 from .fleet import fleet
 from .host import host_capacity, host_economics
+from .memo import memoised, scalar_key
 from .numeric import Array
 from .replica import replica_candidates
 from .values import Values
@@ -37,16 +38,12 @@ _THROUGHPUT_PREFIXES = ("model.", "gpu.", "serving.")
 _THROUGHPUT_EXTRA = ("fleet.input_tokens_per_query", "fleet.output_tokens_per_query",
                      "fleet.gpus_per_server")
 _throughput_cache: dict[tuple[Any, ...], dict[str, Array]] = {}
-_CACHE_SIZE = 64
 
 
 def throughput_key(p: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """Everything the replicas read, as a dict key; None when one of them is an array (a
     sweep over their own inputs is computed, not looked up)."""
-    keys = [k for k in p if k.startswith(_THROUGHPUT_PREFIXES)] + list(_THROUGHPUT_EXTRA)
-    if not all(isinstance(p.get(k), (int, float, str, bool, type(None))) for k in keys):
-        return None
-    return tuple(sorted((k, p.get(k)) for k in keys))
+    return scalar_key(p, _THROUGHPUT_PREFIXES, _THROUGHPUT_EXTRA)
 
 
 def throughput(v: Values) -> dict[str, Array]:
@@ -55,19 +52,7 @@ def throughput(v: Values) -> dict[str, Array]:
     GPU and serving). ``fleet`` picks the width from them."""
     if v.raw.get("model.active_params_b") is None:
         v = Values(derive(v.raw, np.where))
-    key = throughput_key(v.raw)
-    if key is None:
-        return replica_candidates(v)
-    hit = _throughput_cache.get(key)
-    if hit is None:
-        if len(_throughput_cache) >= _CACHE_SIZE:
-            _throughput_cache.pop(next(iter(_throughput_cache)))
-        hit = replica_candidates(v)
-        for a in hit.values():
-            if isinstance(a, np.ndarray):
-                a.flags.writeable = False  # shared between callers: nobody may change it
-        _throughput_cache[key] = hit
-    return dict(hit)
+    return memoised(_throughput_cache, throughput_key(v.raw), lambda: replica_candidates(v))
 
 
 def _host(v: Values) -> dict[str, Array]:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .memo import memoised, scalar_key
 from .numeric import Array, arr, div, safe_floor
 from .power import board_power
 from .replica import decode_step, model_memory, usable_memory_per_gpu
@@ -31,20 +32,8 @@ _capacity_cache: dict[tuple[Any, ...], dict[str, Array]] = {}
 def host_capacity(v: Values) -> dict[str, Array]:
     """Memory fit, thread limits and per-stream speed of the host; memoised for scalar
     scenarios (the charts of the Host tab all ask for the same one)."""
-    keys = [k for k in v.raw if k.startswith(_CAPACITY_PREFIXES)] + list(_CAPACITY_EXTRA)
-    if not all(isinstance(v.raw.get(k), int | float | str | bool | None) for k in keys):
-        return _host_capacity(v)
-    key = tuple(sorted((k, v.raw.get(k)) for k in keys))
-    hit = _capacity_cache.get(key)
-    if hit is None:
-        if len(_capacity_cache) >= 64:
-            _capacity_cache.pop(next(iter(_capacity_cache)))
-        hit = _host_capacity(v)
-        for a in hit.values():
-            if isinstance(a, np.ndarray):
-                a.flags.writeable = False  # shared between callers: nobody may change it
-        _capacity_cache[key] = hit
-    return dict(hit)
+    key = scalar_key(v.raw, _CAPACITY_PREFIXES, _CAPACITY_EXTRA)
+    return memoised(_capacity_cache, key, lambda: _host_capacity(v))
 
 
 def _host_capacity(v: Values) -> dict[str, Array]:
