@@ -197,3 +197,29 @@ def test_throughput_cache_returns_fresh_results_for_changed_inputs() -> None:
     faster = report_for(s.with_value("gpu.bandwidth_tb_s", 2.016))["host"][
         "decode_tokens_per_s_per_stream"]
     assert faster > first and report_for(s)["host"]["decode_tokens_per_s_per_stream"] == first
+
+
+def test_host_capacity_cache_key_covers_every_input_it_reads() -> None:
+    """Host capacity is memoised on model.*, gpu.*, serving.* and three host/pricing keys:
+    it must read nothing else, or a change there would show a stale figure."""
+    import importlib
+
+    from infracalc_tui.scenario.presets import presets
+
+    host = importlib.import_module("infracalc_tui.engine.host")
+    read: set[str] = set()
+
+    class Recording(dict):
+        def __getitem__(self, key: str):
+            read.add(key)
+            return super().__getitem__(key)
+
+        def get(self, key: str, default=None):
+            read.add(key)
+            return super().get(key, default)
+
+    from infracalc_tui.engine.values import Values
+
+    host._host_capacity(Values(Recording(presets()["llama70b-own-hardware"].scenario.values)))
+    outside = {k for k in read if not k.startswith(host._CAPACITY_PREFIXES)}
+    assert outside <= set(host._CAPACITY_EXTRA), outside
