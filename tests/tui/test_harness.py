@@ -51,7 +51,7 @@ async def test_pilot_wait_until_lets_the_app_run_and_fails_loudly() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         fired: list[bool] = []
         app.set_timer(0.05, lambda: fired.append(True))  # runs only while the app runs
-        assert await pilot_wait_until(pilot, lambda: fired, 10.0, "the timer") == [True]
+        assert await pilot_wait_until(pilot, lambda: fired, 30.0, "the timer") == [True]
         with pytest.raises(pytest.fail.Exception,
                            match=r"timed out after 0\.1s waiting for a timer never set"):
             await pilot_wait_until(pilot, lambda: False, 0.1, "a timer never set")

@@ -76,7 +76,7 @@ async def every_chart(pilot: Any, tab: str) -> AsyncIterator[Any]:
         await pilot.press("f8")  # the figures first, then one chart per press
         await pilot_wait_until(
             pilot, lambda c=chart: c.display and any(line.strip() for line in lines_of(c)),
-            10.0, f"chart {chart.id} to be shown and drawn at {SIZE}")
+            30.0, f"chart {chart.id} to be shown and drawn at {SIZE}")
         yield chart
     await pilot.press("f8")  # back to the figures
 
@@ -236,5 +236,5 @@ async def test_without_colour_every_chart_tells_its_series_apart(preset: str) ->
         await pilot.press("f5")  # Compare: its table and bar chart together
         compare = app.query_one("#compare-chart", Bars)
         await pilot_wait_until(pilot, lambda: compare.display and "$" in "".join(
-            lines_of(compare)), 10.0, f"the Compare chart to be drawn at {SIZE}")
+            lines_of(compare)), 30.0, f"the Compare chart to be drawn at {SIZE}")
         check_bars(compare)
