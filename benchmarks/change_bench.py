@@ -104,8 +104,8 @@ async def _changes(tab: str, path: str, texts: list[str], n: int) -> list[float]
     out: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(app, pilot)
-        app.action_show_tab(tab)
-        app.focus_field(path)  # the cursor is in the field, as when typing
+        app.main.action_show_tab(tab)
+        app.main.focus_field(path)  # the cursor is in the field, as when typing
         await pilot.pause(0.3)
         field = app.query_one(f"#{field_id(path)}", Input)
         spy = _Spy(_dependents(app, tab))
@@ -117,7 +117,7 @@ async def _changes(tab: str, path: str, texts: list[str], n: int) -> list[float]
             await pilot.pause(0.02)  # idle between changes, as between keystrokes
             t0 = time.perf_counter()
             field.value = text
-            took = await spy.settled(t0, lambda v=value: app.scenario.values[path] == v)
+            took = await spy.settled(t0, lambda v=value: app.main.scenario.values[path] == v)
             if i >= 3:  # the first changes warm caches
                 out.append(took * 1e3)
     return out
@@ -133,8 +133,8 @@ async def _burst(rate_hz: float = 30.0, seconds: float = 2.0) -> float:
     app = _app("llama70b-own-hardware")
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(app, pilot)
-        app.action_show_tab("host")
-        app.focus_field("pricing.charge_per_minute_usd")
+        app.main.action_show_tab("host")
+        app.main.focus_field("pricing.charge_per_minute_usd")
         await pilot.pause(0.3)
         field = app.focused
         spy = _Spy(_dependents(app, "host"))
@@ -150,8 +150,8 @@ async def _burst(rate_hz: float = 30.0, seconds: float = 2.0) -> float:
         table = app.query_one("#host-figures")
 
         def shows_final() -> bool:
-            want = figure_text(report_for(app.scenario), "host.revenue_usd_per_day")
-            return app.scenario.values["pricing.charge_per_minute_usd"] == final and \
+            want = figure_text(report_for(app.main.scenario), "host.revenue_usd_per_day")
+            return app.main.scenario.values["pricing.charge_per_minute_usd"] == final and \
                 table.get_cell("host.revenue_usd_per_day") == want
 
         return await spy.settled(t_last, shows_final) * 1e3

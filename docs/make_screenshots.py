@@ -21,6 +21,10 @@ SHOTS: list[tuple[str, str, tuple[int, int], list[str]]] = [
     ("host-heatmap-80x24", "llama70b-own-hardware", (80, 24), ["f4", "f9"]),
     ("explain-80x24", "llama70b-own-hardware", (80, 24), ["f4", "down", "enter"]),
     ("compare-120x40", "llama70b-own-hardware", (120, 40), ["f5"]),
+    # Profit per day, then Enter on its second term (electricity): a level down
+    ("explain-100x30", "llama70b-own-hardware", (100, 30),
+     ["f4", "down", "enter", "down", "enter"]),
+    ("fleet-100x30", "gpt4o-1b-users", (100, 30), ["f3"]),
 ]
 
 

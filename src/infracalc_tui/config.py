@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomli_w
@@ -41,6 +41,7 @@ def state_dir() -> Path:
 class Config:
     theme: str = DEFAULT_THEME
     cursor_blink: bool = True
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys ("f2,ctrl+i")
 
 
 def load_config(path: Path | None = None) -> tuple[Config, str | None]:
@@ -64,6 +65,18 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
         config.cursor_blink = blink
     else:
         problems.append("cursor_blink must be true or false")
+    keymap = doc.get("keymap", {})
+    if isinstance(keymap, dict) and all(isinstance(k, str) and isinstance(v, str) and v
+                                        for k, v in keymap.items()):
+        from .tui.commands import BY_ID
+
+        unknown = sorted(set(keymap) - set(BY_ID))
+        if unknown:
+            problems.append(f"keymap: unknown command(s) {', '.join(unknown)} (known: "
+                            f"{', '.join(BY_ID)})")
+        config.keymap = {k: v for k, v in keymap.items() if k in BY_ID}
+    else:
+        problems.append('keymap must be a table of command = "keys", e.g. save = "ctrl+s"')
     return config, (f"{p}: {'; '.join(problems)}; using defaults for those" if problems
                     else None)
 
@@ -71,5 +84,7 @@ def load_config(path: Path | None = None) -> tuple[Config, str | None]:
 def save_config(config: Config, path: Path | None = None) -> None:
     p = path or config_path()
     p.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(p, tomli_w.dumps({"theme": config.theme,
-                                        "cursor_blink": config.cursor_blink}))
+    doc: dict[str, object] = {"theme": config.theme, "cursor_blink": config.cursor_blink}
+    if config.keymap:
+        doc["keymap"] = dict(config.keymap)
+    atomic_write_text(p, tomli_w.dumps(doc))

@@ -7,6 +7,7 @@ is also the last line of defence against NaN/inf reaching the screen.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -79,3 +80,21 @@ def plain_number(x: float) -> str:
     if float(x).is_integer() and abs(x) < 1e15:
         return f"{int(x):_}" if abs(x) >= 10_000 else str(int(x))
     return f"{x:.6g}"
+
+
+def short(x: float, digits: int = 3) -> str:
+    """Like ``compact`` without trailing zeros, for axis ticks: 1e6 -> '1M', 1500 -> '1.5k',
+    0.0100 -> '0.01' (a tick is a round value; '1.00M' reads as a measurement)."""
+    text = compact(x, digits)
+    m = re.fullmatch(r"(-?[\d,]+)\.(\d*?)0+([A-Za-z]?)", text)
+    if m:
+        whole, frac, suffix = m.groups()
+        text = f"{whole}.{frac}{suffix}" if frac else f"{whole}{suffix}"
+    return text
+
+
+def short_usd(x: float) -> str:
+    """Dollars for axis ticks and chart notes: '$1.2k', '-$5M', '$0.02'."""
+    if not math.isfinite(x):
+        return NONE
+    return f"{'-' if x < 0 else ''}${short(abs(x))}"

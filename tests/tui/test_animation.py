@@ -51,11 +51,14 @@ class Recording(ReadyApp):
         super().__init__(*args, **kw)
         self.steps: list[int] = []
         self.messages: list[str] = []
+        main, recompute = self.main, self.main.recompute
 
-    def recompute(self) -> None:
-        super().recompute()
-        if self._animate_threads is not None:
-            self.steps.append(int(self._shown_values[THREADS]))
+        def recording() -> None:
+            recompute()
+            if main.animation.threads is not None:
+                self.steps.append(int(main._shown_values[THREADS]))
+
+        main.recompute = recording  # type: ignore[method-assign]
 
     def notify(self, message: str, *args: Any, **kw: Any) -> None:
         self.messages.append(str(message))
@@ -82,8 +85,8 @@ async def test_f6_steps_one_to_the_hosts_max_and_no_further() -> None:
         assert shown[:2] == ["Animating: 1 thread(s) of 2; F6 stops",
                              "Animating: 2 thread(s) of 2; F6 stops"], shown
         # stopped: the figures are the scenario's own again, which was never edited
-        assert app._animate_threads is None and not app.dirty
-        assert app._shown_values[THREADS] == scenario.values[THREADS]
+        assert app.main.animation.threads is None and not app.main.dirty
+        assert app.main._shown_values[THREADS] == scenario.values[THREADS]
 
 
 @pytest.mark.parametrize(("change", "top"), [

@@ -14,11 +14,11 @@ from infracalc_tui.scenario import load
 from infracalc_tui.scenario.presets import presets
 from infracalc_tui.tui.screens.dialogs import (
     ConfirmScreen,
-    ExplainScreen,
     HelpScreen,
     OpenScreen,
     SaveAsScreen,
 )
+from infracalc_tui.tui.screens.explain import ExplainScreen
 from infracalc_tui.tui.widgets.figures import FiguresTable, figure_text
 from infracalc_tui.tui.widgets.inputs import field_id
 from infracalc_tui.tui.widgets.table import LineTable
@@ -34,7 +34,7 @@ def cell(app, table_id: str, path: str) -> str:
 
 async def type_into(pilot, path: str, text: str) -> None:
     app = pilot.app
-    app.focus_field(path)
+    app.main.focus_field(path)
     await pilot.pause()
     field = app.query_one(f"#{field_id(path)}", Input)
     field.value = ""
@@ -51,14 +51,14 @@ async def test_opens_on_the_scenarios_tab_with_engine_figures() -> None:
         assert cell(app, "#host-figures", "host.break_even_days") == "295 days"
         assert "70B model at $0.02/min" in app.title and "*" not in app.title
         # the file's own weight_bits survives opening (presets are not re-applied)
-        assert app.scenario.values["model.weight_bits"] == 4.82
+        assert app.main.scenario.values["model.weight_bits"] == 4.82
 
 
 async def test_edit_a_value_and_see_the_engines_figure() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, "pricing.charge_per_minute_usd", "$0.04")
-        assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.04
+        assert app.main.scenario.values["pricing.charge_per_minute_usd"] == 0.04
         expected = report_for(presets()["llama70b-own-hardware"].scenario.with_value(
             "pricing.charge_per_minute_usd", 0.04))["host"]["revenue_usd_per_day"]
         assert expected == pytest.approx(38.4)
@@ -70,13 +70,13 @@ async def test_people_numbers_and_nudges() -> None:
     app = make_app("gpt4o-1b-users")
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, "fleet.users", "2B")
-        assert app.scenario.values["fleet.users"] == 2e9
+        assert app.main.scenario.values["fleet.users"] == 2e9
         await pilot.press("up")  # +1e8
         await pilot.pause()
-        assert app.scenario.values["fleet.users"] == pytest.approx(2.1e9)
+        assert app.main.scenario.values["fleet.users"] == pytest.approx(2.1e9)
         await pilot.press("shift+down")  # -10 steps of 1e8
         await pilot.pause()
-        assert app.scenario.values["fleet.users"] == pytest.approx(1.1e9)
+        assert app.main.scenario.values["fleet.users"] == pytest.approx(1.1e9)
 
 
 async def test_invalid_value_is_marked_and_results_stay() -> None:
@@ -86,13 +86,13 @@ async def test_invalid_value_is_marked_and_results_stay() -> None:
         await type_into(pilot, "pricing.concurrent_threads", "0")
         field = app.query_one(f"#{field_id('pricing.concurrent_threads')}", Input)
         assert field.has_class("-bad-value")
-        assert "from 1 to" in app.errors["pricing.concurrent_threads"]
+        assert "from 1 to" in app.main.errors["pricing.concurrent_threads"]
         assert cell(app, "#host-figures", "host.profit_usd_per_day") == before
         await type_into(pilot, "pricing.concurrent_threads", "abc")
-        assert "not a number" in app.errors["pricing.concurrent_threads"]
+        assert "not a number" in app.main.errors["pricing.concurrent_threads"]
         await type_into(pilot, "pricing.concurrent_threads", "3")
         assert not field.has_class("-bad-value")
-        assert app.scenario.values["pricing.concurrent_threads"] == 3
+        assert app.main.scenario.values["pricing.concurrent_threads"] == 3
 
 
 async def test_text_being_fixed_survives_edits_elsewhere() -> None:
@@ -104,12 +104,12 @@ async def test_text_being_fixed_survives_edits_elsewhere() -> None:
         mem = app.query_one(f"#{field_id('gpu.memory_gb')}", Input)
         assert mem.has_class("-bad-value")
         await type_into(pilot, "pricing.charge_per_minute_usd", "0.03")
-        assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.03
+        assert app.main.scenario.values["pricing.charge_per_minute_usd"] == 0.03
         assert mem.value == "24 GB?" and mem.has_class("-bad-value")
         app.query_one(f"#{field_id('gpu.preset')}").value = "h100-pcie"
         await pilot.pause()
         assert mem.value == "85.52" and not mem.has_class("-bad-value")  # 81,559 MiB
-        assert "gpu.memory_gb" not in app.errors
+        assert "gpu.memory_gb" not in app.main.errors
 
 
 async def test_preset_picker_fills_fields() -> None:
@@ -117,7 +117,7 @@ async def test_preset_picker_fills_fields() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one(f"#{field_id('gpu.preset')}").value = "h100-pcie"
         await pilot.pause()
-        assert app.scenario.values["gpu.memory_gb"] == 85.52  # an "80 GB" H100: 81,559 MiB
+        assert app.main.scenario.values["gpu.memory_gb"] == 85.52  # an "80 GB" H100: 81,559 MiB
         mem = app.query_one(f"#{field_id('gpu.memory_gb')}", Input)
         assert mem.value == "85.52"
 
@@ -153,8 +153,8 @@ async def test_save_reopen_equal_values(user_dirs: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         saved = user_dirs / "data" / "scenarios" / "my plan.toml"
-        assert saved.exists() and app.path == saved and "*" not in app.title
-        assert load(saved).values == app.scenario.values
+        assert saved.exists() and app.main.path == saved and "*" not in app.title
+        assert load(saved).values == app.main.scenario.values
         await type_into(pilot, "pricing.utilization_hours_per_day", "12")
         await pilot.press("ctrl+s")  # known path: saves at once
         await pilot.pause()
@@ -162,7 +162,7 @@ async def test_save_reopen_equal_values(user_dirs: Path) -> None:
 
 
 async def test_failed_save_keeps_state(user_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import infracalc_tui.tui.app as appmod
+    import infracalc_tui.tui.services.documents as appmod
 
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
@@ -174,7 +174,8 @@ async def test_failed_save_keeps_state(user_dirs: Path, monkeypatch: pytest.Monk
         await type_into(pilot, "pricing.utilization_hours_per_day", "10")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.dirty and app.scenario.values["pricing.utilization_hours_per_day"] == 10
+        assert app.main.dirty
+        assert app.main.scenario.values["pricing.utilization_hours_per_day"] == 10
         assert not target.exists()
 
 
@@ -188,9 +189,9 @@ async def test_open_a_preset_and_new() -> None:
         idx = next(i for i, lbl in enumerate(labels) if "GPT-4o" in lbl)
         app.screen.dismiss(app.screen.entries[idx][1])
         await pilot.pause()
-        assert app.scenario.name == "GPT-4o for 1B users"
+        assert app.main.scenario.name == "GPT-4o for 1B users"
         assert app.query_one("#tabs", TabbedPanes).active == "fleet"
-        assert app.path is None  # shipped presets are never overwritten
+        assert app.main.path is None  # shipped presets are never overwritten
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, OpenScreen)
@@ -229,7 +230,7 @@ async def test_a_click_on_the_tab_bar_opens_that_tab() -> None:
         assert app.query_one("#tabs", TabbedPanes).active == "host"
         assert app.query_one("#host").display and not app.query_one("#fleet").display
         assert cell(app, "#host-figures", "host.profit_usd_per_day") == \
-            figure_text(app.report, "host.profit_usd_per_day")
+            figure_text(app.main.report, "host.profit_usd_per_day")
         await pilot.click(TabBar, offset=(10, 0))  # the gap between labels: nothing changes
         await pilot.pause()
         assert app.query_one("#tabs", TabbedPanes).active == "host"
@@ -245,7 +246,7 @@ async def test_tabs_help_animate_and_compare() -> None:
         await pilot.press("f5")
         await pilot.pause()
         table = app.query_one("#compare-table", LineTable)
-        assert table.row_count == len(app.configs) == 5
+        assert table.row_count == len(app.main.compare.configs(app.main.scenario)) == 5
         await pilot.press("f7")
         await pilot.pause()
         app.screen.dismiss(Path("l40s"))
@@ -261,13 +262,13 @@ async def test_tabs_help_animate_and_compare() -> None:
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("f6")
-        await pilot_wait_until(pilot, lambda: app._animate_threads is not None, 10.0,
+        await pilot_wait_until(pilot, lambda: app.main.animation.threads is not None, 10.0,
                                "the first step of the F6 thread animation")
-        assert app._animation is not None
+        assert app.main.animation.running
         await pilot.press("f6")  # stop
         await pilot.pause()
-        assert app._animate_threads is None
-        assert not app.dirty  # animating never edits the scenario
+        assert app.main.animation.threads is None
+        assert not app.main.dirty  # animating never edits the scenario
 
 
 async def test_theme_switch_is_remembered(user_dirs: Path) -> None:
@@ -328,11 +329,15 @@ async def test_charts_page_with_f8_and_stay_legible() -> None:
         assert deck.charts[-1].display and deck.charts[-1].grid is not None
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        # wide screen: figures and a page of charts together, each at least 36x11
-        assert top.display and deck.display and deck.per_page >= 2
+        # wide screen: figures and a page of charts together, each at least 36x11, and the
+        # main chart (page 0, alone on its row) at least 60 columns wide
+        assert top.display and deck.display
         shown = [c for c in deck.charts if c.display]
-        assert len(shown) == deck.per_page
+        assert shown and len(shown) == deck.per_page
         assert all(c.size.width >= 36 and c.size.height >= 11 for c in shown)
+        deck.set_page(0)
+        await pilot.pause()
+        assert deck.charts[0].display and deck.charts[0].size.width >= 60
 
 
 async def test_f2_puts_the_cursor_in_the_tabs_key_input_and_typing_replaces() -> None:
@@ -344,16 +349,37 @@ async def test_f2_puts_the_cursor_in_the_tabs_key_input_and_typing_replaces() ->
         assert app.focused is app.query_one(f"#{field_id('fleet.users')}")
         await pilot.press("2", "B")
         await pilot.pause()
-        assert app.scenario.values["fleet.users"] == 2e9
-        await pilot.press("f2")  # back to the results: the cursor leaves the hidden field
+        assert app.main.scenario.values["fleet.users"] == 2e9
+        await pilot.press("f2")  # F2 again: still in the inputs (F2 never hides them)
+        await pilot.pause()
+        assert app.focused is app.query_one(f"#{field_id('fleet.users')}")
+        await pilot.press("f14")  # Shift+F2: back to the results, out of the hidden field
         await pilot.pause()
         assert app.focused is app.query_one("#fleet-figures")
         assert cell(app, "#fleet-figures", "fleet.gpus") == \
-            f"{report_for(app.scenario)['fleet']['gpus'] / 1e3:.0f}k GPUs"
+            f"{report_for(app.main.scenario)['fleet']['gpus'] / 1e3:.0f}k GPUs"
         await pilot.press("f4")  # the Host tab's key input is the price
         await pilot.press("f2")
         await pilot.pause()
         assert app.focused is app.query_one(f"#{field_id('fleet.users')}")  # the last one used
+
+
+async def test_f2_at_120_columns_goes_to_the_inputs_and_shift_f2_hides_them() -> None:
+    """At 120 columns the inputs show beside the results: the first F2 used to hide them."""
+    app = make_app("rtx4090-llama8b")
+    async with app.run_test(size=(120, 40)) as pilot:
+        inputs = app.query_one("#inputs")
+        await pilot.press("f2")
+        await pilot.pause()
+        price = app.query_one(f"#{field_id('pricing.charge_per_minute_usd')}")
+        assert app.focused is price and inputs.display
+        await pilot.press("f14")  # Shift+F2 hides them; the cursor goes to the figures
+        await pilot.pause()
+        assert app.query_one("#inputs").styles.display != "block"
+        assert app.focused is app.query_one("#host-figures")
+        await pilot.press("f2")  # F2 shows them again, cursor in the field
+        await pilot.pause()
+        assert app.focused is price and app.query_one("#inputs").styles.display == "block"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
@@ -366,7 +392,7 @@ async def test_the_first_figures_can_come_from_the_prefetching_child() -> None:
     assert scenario == presets()["gpt4o-1b-users"].scenario
     app = ReadyApp(scenario, None, Config(), None, first_report=child)
     async with app.run_test(size=(120, 40)):
-        assert app.report == report_for(scenario)
+        assert app.main.report == report_for(scenario)
         assert cell(app, "#fleet-figures", "fleet.gpus") == \
             figure_text(report_for(scenario), "fleet.gpus")
 
@@ -394,23 +420,26 @@ async def test_quitting_in_the_first_moments_is_quiet(delay: float | None) -> No
     assert app.return_value == 0
 
 
-async def test_the_collector_runs_again_after_the_first_frame() -> None:
+async def test_the_collector_runs_again_after_the_first_frame(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The command holds the garbage collector off until the first frame; the app must start
     it again (a long session would otherwise keep every reference cycle it ever made)."""
     import gc
 
     from infracalc_tui.tui.app import InfracalcApp
+    from infracalc_tui.tui.screens.main import MainScreen
 
     seen: list[bool] = []
+    mount_inputs = MainScreen._mount_inputs
 
-    class Watched(InfracalcApp):
-        def _mount_inputs(self) -> Any:  # scheduled just after the collector's restart
-            seen.append(gc.isenabled())
-            return super()._mount_inputs()
+    def watched(self: MainScreen) -> Any:  # scheduled just after the collector's restart
+        seen.append(gc.isenabled())
+        return mount_inputs(self)
 
+    monkeypatch.setattr(MainScreen, "_mount_inputs", watched)
     gc.disable()  # as `infracalc` leaves it
     try:
-        app = Watched(presets()["llama70b-own-hardware"].scenario, None, Config(), None)
+        app = InfracalcApp(presets()["llama70b-own-hardware"].scenario, None, Config(), None)
         async with app.run_test(size=(120, 40)) as pilot:
             await app.until_ready(pilot)
             assert seen == [True] and gc.isenabled() and gc.get_freeze_count() > 0

@@ -15,48 +15,48 @@ from .test_app import cell
 async def test_calibrating_to_a_measured_speed_pins_the_figure() -> None:
     app = make_app("rtx4090-llama8b")
     async with app.run_test(size=(120, 40)) as pilot:
-        before = app.report["host"]["decode_tokens_per_s_per_stream"]
-        app.action_calibrate()
+        before = app.main.report["host"]["decode_tokens_per_s_per_stream"]
+        app.main.action_calibrate()
         await pilot.pause()
         assert isinstance(app.screen, CalibrateScreen)
         await pilot.press("enter")  # the first figure: host speed per stream
         await pilot.press(*"19.1", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, CalibrateScreen)
-        assert app.report["host"]["decode_tokens_per_s_per_stream"] == approx(19.1, rel=2e-3)
+        assert app.main.report["host"]["decode_tokens_per_s_per_stream"] == approx(19.1, rel=2e-3)
         assert before != approx(19.1, rel=0.05)
-        assert app.scenario.explicit["serving.measured"] == \
+        assert app.main.scenario.explicit["serving.measured"] == \
             "host.decode_tokens_per_s_per_stream=19.1"
         assert "*" in app.title  # an unsaved change, not a silent rewrite of the file
-        app.action_show_tab("host")
+        app.main.action_show_tab("host")
         await pilot.pause()
         assert cell(app, "#host-figures", "throughput.grounding_summary") == "your measurement"
-        assert app.report["throughput"]["grounding"].startswith(
+        assert app.main.report["throughput"]["grounding"].startswith(
             "your measurement: host.decode_tokens_per_s_per_stream=19.1")
 
 
 async def test_a_value_that_is_not_a_number_keeps_the_dialog_open() -> None:
     app = make_app("rtx4090-llama8b")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.action_calibrate()
+        app.main.action_calibrate()
         await pilot.pause()
         await pilot.press("enter", *"fast", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CalibrateScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert "serving.measured" not in app.scenario.explicit
+        assert "serving.measured" not in app.main.scenario.explicit
 
 
 async def test_every_headline_row_explains_itself() -> None:
     """Enter on a figure in words (engine, grounding) or a new one opens its explanation."""
-    from infracalc_tui.tui.screens.dialogs import ExplainScreen
+    from infracalc_tui.tui.screens.explain import ExplainScreen
     from infracalc_tui.tui.widgets.figures import FiguresTable
 
     app = make_app("gpt4o-1b-users")
     async with app.run_test(size=(120, 40)) as pilot:
         for tab in ("fleet", "host"):
-            app.action_show_tab(tab)
+            app.main.action_show_tab(tab)
             await pilot.pause()
             table = app.query_one(f"#{tab}-figures", FiguresTable)
             for path in ("throughput.engine", "throughput.grounding_summary",
@@ -100,7 +100,7 @@ async def test_a_key_is_handled_once() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f6")
         await pilot.pause()
-        assert app._animation is not None
+        assert app.main.animation.running
         await pilot.press("f6")
         await pilot.pause()
-        assert app._animation is None
+        assert not app.main.animation.running

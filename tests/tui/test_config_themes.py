@@ -74,7 +74,31 @@ async def test_cursor_blink_setting_is_applied_and_remembered(user_dirs: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert not any(i.cursor_blink for i in app.query(Input))
-        app.action_toggle_blink()
+        app.main.action_toggle_blink()
         await pilot.pause()
         assert all(i.cursor_blink for i in app.query(Input))
     assert "cursor_blink = true" in (user_dirs / "config" / "config.toml").read_text()
+
+
+async def test_a_keymap_in_the_config_rebinds_a_command_everywhere(user_dirs: Path) -> None:
+    """``[keymap]`` in config.toml names commands by id (Textual's set_keymap): the new key
+    works, and the help screen and palette say it; an unknown id is a warning, not a crash."""
+    from infracalc_tui.tui import commands
+    from infracalc_tui.tui.screens.dialogs import HelpScreen
+
+    (user_dirs / "config").mkdir(parents=True)
+    (user_dirs / "config" / "config.toml").write_text(
+        '[keymap]\n"hide-inputs" = "f10"\nnonsense = "f11"\n')
+    config, warning = load_config()
+    assert config.keymap == {"hide-inputs": "f10"}
+    assert warning is not None and "nonsense" in warning and "hide-inputs" in warning
+    assert commands.key_text(commands.BY_ID["hide-inputs"], config.keymap) == "F10"
+    app = ReadyApp(presets()["llama70b-own-hardware"].scenario, None, config, warning)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.main.has_class("hide-inputs")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert any(line.split()[:2] == ["F10", "Hide"] for line in app.screen.text.splitlines())

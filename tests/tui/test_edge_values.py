@@ -66,7 +66,7 @@ async def test_edge_values_are_defined_everywhere(tmp_path: Path, preset: str,
     finite(json.loads(out.getvalue(), parse_constant=lambda c: pytest.fail(c)))  # the JSON
     app = make_app(preset)
     async with app.run_test(size=(120, 40)) as pilot:  # the TUI
-        app.load_scenario(s, None)
+        app.main.load_scenario(s, None)
         for tab in ("f3", "f4"):
             await pilot.press(tab)
             await pilot.pause()

@@ -62,15 +62,15 @@ def send_keys(app, keys: str | list[str]) -> None:
 
 def check_figures(app) -> None:
     """Every figure is the engine's for the scenario shown, and none is NaN/Infinity."""
-    expected = report_for(app.shown_scenario())
-    tab = app._active_tab()
+    expected = report_for(app.main.shown_scenario())
+    tab = app.main.active_tab()
     for table in app.query(FiguresTable):
         if not table.id.startswith(tab):
             continue  # a hidden tab catches up when it is opened
         for path in table.paths:
             shown = str(table.get_cell(path, "value"))
             want = figure_text(expected, path)
-            assert shown == want, (path, shown, want, tab, sorted(app.errors))
+            assert shown == want, (path, shown, want, tab, sorted(app.main.errors))
             assert not NAN_ON_SCREEN.search(shown), (path, shown)
     for warnings in app.query(Warnings):
         if not warnings.id.startswith(tab):
@@ -114,7 +114,7 @@ async def test_random_keys_pastes_and_resizes(seed: int) -> None:
                 if in_dialog and roll < 0.3:
                     send_keys(app, ["escape"])  # people leave dialogs too
                 elif not in_dialog and roll < 0.15:  # what "Edit: <field>" in ctrl+p does
-                    app.focus_field(rng.choice(FIELD_PATHS))
+                    app.main.focus_field(rng.choice(FIELD_PATHS))
                 elif roll < 0.23:
                     app.post_message(events.Paste(rng.choice(PASTES)))
                 elif roll < 0.6:
@@ -126,7 +126,7 @@ async def test_random_keys_pastes_and_resizes(seed: int) -> None:
                     await pilot.pause()
                     if not app.is_running:
                         break
-                    invalid_seen += bool(app.errors)
+                    invalid_seen += bool(app.main.errors)
                     check_figures(app)
                 if done % 200 == 0 and app.is_running:
                     check_results_text(app)
@@ -143,7 +143,7 @@ def test_the_palette_search_race_is_not_fatal() -> None:
     from textual.css.query import NoMatches
     from textual.worker import WorkerFailed
 
-    from infracalc_tui.tui.app import _palette_race
+    from infracalc_tui.tui.textual_fixes import palette_race as _palette_race
 
     def raise_in_textual_command_py() -> NoMatches:
         code = compile("raise NoMatches('No nodes match CommandList')",
@@ -163,7 +163,7 @@ async def test_paging_a_list_before_it_is_laid_out_does_nothing() -> None:
     """Found by this fuzz at tiny sizes: PageDown in an OptionList with no height."""
     app = make_app()
     async with app.run_test(size=(20, 8)) as pilot:
-        app.action_open()
+        app.main.action_open()
         await pilot.pause()
         await pilot.press("pagedown", "pageup", "pagedown")
         assert app.is_running
@@ -177,7 +177,8 @@ async def test_a_dialog_closes_once_however_fast_the_keys_come() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         from infracalc_tui.tui.screens.dialogs import OpenScreen
 
-        app.push_screen(OpenScreen("pick", app._entries(False), allow_path=False), opened.append)
+        app.push_screen(OpenScreen("pick", app.main.documents.entries(False), allow_path=False),
+                        opened.append)
         await pilot.pause()
         screen = app.screen
         screen.dismiss(None)
@@ -207,12 +208,12 @@ async def test_a_palette_selection_after_it_closed_does_nothing() -> None:
         chosen.action_select()  # the second Enter, before the palette has gone
         await pilot_wait_until(
             pilot, lambda: not app.is_running or (
-                len(app.screen_stack) == 1 and app._animation is not None),
+                len(app.screen_stack) == 1 and app.main.animation.running),
             10.0, "the palette to close and run its command")
         await pilot.pause()  # a second run, had there been one, would be in by now
         assert app.is_running and len(app.screen_stack) == 1
-        assert app._animation is not None  # ran once: a second run would have stopped it
-        app.action_animate()
+        assert app.main.animation.running  # ran once: a second run would have stopped it
+        app.main.action_animate()
 
 
 async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
@@ -225,9 +226,9 @@ async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app.action_show_tab("fleet")
+        app.main.action_show_tab("fleet")
         await pilot.pause()
-        app.focus_field("pricing.charge_per_minute_usd")
+        app.main.focus_field("pricing.charge_per_minute_usd")
         await pilot.pause()
         await pilot.press(*"0.05")  # focusing selects the value: typing replaces it
         await pilot.pause()
@@ -235,7 +236,7 @@ async def test_a_tab_shows_the_current_figures_however_it_was_opened() -> None:
         with tabs.prevent(Message):
             tabs.active = "host"
         await pilot.pause()
-        assert app.scenario.values["pricing.charge_per_minute_usd"] == 0.05
+        assert app.main.scenario.values["pricing.charge_per_minute_usd"] == 0.05
         check_figures(app)
 
 
@@ -244,14 +245,14 @@ async def test_the_animation_stops_quietly_when_the_app_closes() -> None:
     after its figures were gone, and raised NoMatches."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app.action_animate()
-        timer = app._animation
-        await pilot_wait_until(pilot, lambda: app._animate_threads is not None, 10.0,
+        app.main.action_animate()
+        timer = app.main.animation.timer
+        await pilot_wait_until(pilot, lambda: app.main.animation.threads is not None, 10.0,
                                "the first step of the thread animation")
         await app.query_one("#main").remove()  # what closing does, before timers stop
         # the next step finds the figures gone and stops the animation's timer
         await pilot_wait_until(pilot, lambda: not app.is_running or timer._task is None, 10.0,
                                "the animation to stop itself once the figures were gone")
-        stopped_at = app._animate_threads
+        stopped_at = app.main.animation.threads
         await pilot.pause()
-        assert app.is_running and app._animate_threads == stopped_at  # no step since
+        assert app.is_running and app.main.animation.threads == stopped_at  # no step since

@@ -13,7 +13,6 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
-import numpy as np
 import pytest
 from rich.color import Color
 from textual.geometry import Region
@@ -28,10 +27,12 @@ from .conftest import make_app
 
 SIZE = (80, 24)
 BRAILLE = "braille"  # plotext's line marker: any of U+2800..U+28FF, shown as one class
+BLOCKS = "blocks"  # plotext's "hd" line marker: quadrant blocks, shown as one class
+QUADRANTS = "▖▗▘▙▚▛▜▝▞▟▀▄▌▐█"
 # each plotext chart's labelled series, as its legend names them
 LABELS: dict[str, tuple[str, ...]] = {
-    "fleet-users": ("log10 GPUs", "log10 MW", "you are here"),
-    "host-projection": ("revenue", "cost", "profit", "loss"),
+    "fleet-users": ("GPUs (left)", "MW (right)", "you are here"),
+    "host-projection": ("revenue", "cost", "profit"),
     "host-frontier": ("break-even price", "you"),
 }
 # charts without a legend: the markers of their series (the curve, the scenario's point)
@@ -93,6 +94,8 @@ def drawn_with(marker: str, text: str) -> bool:
     """The marker is drawn in ``text`` (an ASCII marker: not as a letter of a word)."""
     if marker == BRAILLE:
         return re.search(r"[\u2800-\u28ff]", text) is not None
+    if marker == BLOCKS:
+        return re.search(f"[{QUADRANTS}]", text) is not None
     if marker.isascii():
         return re.search(rf"(?<![A-Za-z0-9]){re.escape(marker)}+(?![A-Za-z0-9])",
                          text) is not None
@@ -100,12 +103,7 @@ def drawn_with(marker: str, text: str) -> bool:
 
 
 def expected_labels(chart: Any) -> tuple[str, ...]:
-    labels = LABELS[chart.id]
-    if chart.id == "host-projection":  # profit and loss are drawn only where they happen
-        profit = np.asarray(chart.data.profit)
-        labels = tuple(x for x in labels if (x != "profit" or np.any(profit >= 0))
-                       and (x != "loss" or np.any(profit < 0)))
-    return labels
+    return LABELS[chart.id]
 
 
 def check_plotext_chart(chart: Chart) -> None:
@@ -123,7 +121,8 @@ def check_plotext_chart(chart: Chart) -> None:
             found = re.search(rf"(\S)\1 {re.escape(label)}(?=\s|│|$)", screen)
             assert found, f"{chart.id}: no legend entry for {label!r}:\n{screen}"
             mark = found.group(1)
-            markers.append(BRAILLE if "\u2800" <= mark <= "\u28ff" else mark)
+            markers.append(BRAILLE if "\u2800" <= mark <= "\u28ff" else
+                           BLOCKS if mark in QUADRANTS else mark)
             inside = [line.replace(found.group(0), " " * len(found.group(0)))
                       for line in inside]
     assert len(set(markers)) == len(markers), \
@@ -135,8 +134,9 @@ def check_plotext_chart(chart: Chart) -> None:
 
 
 def legend_of(lines: list[str]) -> dict[str, str]:
-    """The heatmap's legend (its last line): what each entry means -> its symbols."""
-    legend = [line for line in lines if line.strip()][-1]
+    """The heatmap's legend (its lines under the hour axis): what each entry means -> its
+    symbols."""
+    legend = "  ".join(line.strip() for line in lines if line.strip())
     out = {}
     for entry in re.split(r"\s{2,}", legend.strip()):
         symbols, _, meaning = entry.partition(" ")
@@ -157,7 +157,8 @@ def check_heatmap(chart: Heatmap) -> None:
     lines = [s.text for s in strips]
     screen = "\n".join(lines)
     assert not hues(strips), (chart.id, hues(strips))
-    legend = legend_of(lines)
+    w, top, shown = chart.label_width, chart.body_top, len(chart.body_rows)
+    legend = legend_of(lines[top + shown + 1:])
     for meaning, symbols in legend.items():
         assert symbols and not re.search(r"[^\W_]", symbols) and meaning, \
             f"{chart.id}: legend entry {symbols!r} {meaning!r} is not a symbol and its meaning"
@@ -166,21 +167,15 @@ def check_heatmap(chart: Heatmap) -> None:
     marks = symbols_for(legend, "best", "you")
     assert len(set(loss + profit + marks)) == len(loss + profit + marks), legend
     g = chart.grid
-    # the rows: a y value in the first 6 columns, then one symbol per cell
-    rows = [(line[:6].strip(), line[7:].rstrip()) for line in lines[1:]
-            if re.fullmatch(r"\s*-?[\d.]+(e[-+]?\d+)?", line[:6])]
-    assert rows and all(len(cells) == len(rows[0][1]) for _, cells in rows), screen
+    # the rows: a round y label (or none) in the first label_width columns, then one symbol
+    # per cell; which grid row and columns they show, the chart says
+    rows = [(i, lines[top + k][w + 1:w + 1 + len(chart.body_cols)])
+            for k, i in enumerate(chart.body_rows)]
+    assert rows and all(len(cells) == len(chart.body_cols) for _, cells in rows), screen
     assert "".join(c for _, c in rows).count("★") == 1, f"{chart.id}: not one best:\n{screen}"
-    at = {}
-    for i, y in enumerate(g.y):
-        at.setdefault(f"{y:.3g}", []).append(i)
     checked = 0
-    for label, cells in rows:
-        if len(at.get(label, ())) != 1:
-            continue  # two rows of the grid print alike: cannot tell which one this is
-        i = at[label][0]
-        cols = np.linspace(0, len(g.x) - 1, len(cells)).round().astype(int)
-        for symbol, j in zip(cells, cols, strict=True):
+    for i, cells in rows:
+        for symbol, j in zip(cells, chart.body_cols, strict=True):
             if symbol in marks:
                 continue
             if g.y[i] > g.y_limit:

@@ -42,7 +42,7 @@ def _frame(compositor: Compositor, regions: list[Region], console: Any,
 async def test_same_bytes_as_textual_for_any_dirty_regions() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app.action_show_tab("host")
+        app.main.action_show_tab("host")
         await pilot.pause()
         screen = app.screen
         compositor = screen._compositor

@@ -12,8 +12,8 @@ from textual.widgets import Input
 from infracalc_tui import recovery
 from infracalc_tui.scenario import load, save
 from infracalc_tui.scenario.presets import presets
-from infracalc_tui.tui import app as app_module
 from infracalc_tui.tui.screens.dialogs import ChoiceScreen, ConfirmScreen
+from infracalc_tui.tui.services import recovery_service as app_module
 from infracalc_tui.tui.widgets.inputs import field_id
 
 from ..conftest import pilot_wait_until
@@ -31,12 +31,13 @@ def quick_recovery(monkeypatch: pytest.MonkeyPatch) -> None:
 async def set_price(pilot, text: str) -> None:
     """Type a valid price and wait until the app took it and its recovery write has run."""
     app = pilot.app
-    app.focus_field(PRICE)
+    app.main.focus_field(PRICE)
     await pilot.pause()
     app.query_one(f"#{field_id(PRICE)}", Input).value = text
     # the edit schedules the write (RECOVERY_DELAY_S later); the timer clears itself when done
     await pilot_wait_until(
-        pilot, lambda: app.scenario.values[PRICE] == float(text) and app._recovery_timer is None,
+        pilot, lambda: app.main.scenario.values[PRICE] == float(text)
+        and app.main.recovery.timer is None,
         10.0, f"the price {text} to be taken and its recovery file written")
 
 
@@ -90,7 +91,7 @@ async def test_the_next_start_offers_the_work_of_a_process_that_is_gone(tmp_path
         assert isinstance(app.screen, ChoiceScreen) and "0.02/min" in app.screen.question
         await pilot.press("l")
         await pilot.pause()
-        assert left.exists() and app.scenario.values[PRICE] == 0.02
+        assert left.exists() and app.main.scenario.values[PRICE] == 0.02
 
     # Restore: the values come back as unsaved changes to the file they came from
     app = make_app("gpt4o-1b-users")
@@ -98,8 +99,8 @@ async def test_the_next_start_offers_the_work_of_a_process_that_is_gone(tmp_path
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
-        assert app.scenario.values[PRICE] == 0.07 and app.path == path.absolute()
-        assert app.dirty and app.title.endswith("*")
+        assert app.main.scenario.values[PRICE] == 0.07 and app.main.path == path.absolute()
+        assert app.main.dirty and app.title.endswith("*")
         assert not left.exists() and recovery.own_file().exists()  # now ours
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -112,7 +113,7 @@ async def test_the_next_start_offers_the_work_of_a_process_that_is_gone(tmp_path
         await pilot.pause()
         await pilot.press("d")
         await pilot.pause()
-        assert not left.exists() and app.scenario.values[PRICE] == 0.02
+        assert not left.exists() and app.main.scenario.values[PRICE] == 0.02
 
 
 async def test_a_damaged_recovery_file_is_reported_and_left_alone(user_dirs: Path) -> None:
@@ -141,12 +142,12 @@ async def test_saving_over_a_file_changed_on_disk_asks_first(tmp_path: Path) -> 
         assert isinstance(app.screen, ChoiceScreen) and "changed on disk" in app.screen.question
         await pilot.press("c")  # cancel: their file stays, our changes stay
         await pilot.pause()
-        assert load(path).values[PRICE] == 0.11 and app.dirty
+        assert load(path).values[PRICE] == 0.11 and app.main.dirty
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("o")  # overwrite
         await pilot.pause()
-        assert load(path).values[PRICE] == 0.05 and not app.dirty
+        assert load(path).values[PRICE] == 0.05 and not app.main.dirty
 
 
 async def test_save_as_onto_another_existing_file_asks_first(tmp_path: Path) -> None:
@@ -154,7 +155,7 @@ async def test_save_as_onto_another_existing_file_asks_first(tmp_path: Path) -> 
     save(SEED.with_value(PRICE, 0.33), other)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app._save_to(other)
+        app.main.documents.save_to(other)
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -182,7 +183,7 @@ async def test_a_failing_save_keeps_the_app_state_and_the_old_file(
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any(error.strerror in m and "Nothing was lost" in m for m in messages)
-        assert app.dirty and app.scenario.values[PRICE] == 0.05
+        assert app.main.dirty and app.main.scenario.values[PRICE] == 0.05
         assert app.query_one(f"#{field_id(PRICE)}", Input).value == "0.05"
     assert path.read_bytes() == before
     assert not list(tmp_path.glob(".plan.toml.*"))  # no temp file left behind
@@ -193,7 +194,7 @@ async def test_a_save_into_a_folder_that_cannot_exist_says_why(tmp_path: Path) -
     blocker.write_text("not a folder")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        app._save_to(blocker / "sub" / "plan.toml")
+        app.main.documents.save_to(blocker / "sub" / "plan.toml")
         await pilot.pause()
         assert any("Could not save" in n.message for n in app._notifications)
-        assert app.path is None
+        assert app.main.path is None

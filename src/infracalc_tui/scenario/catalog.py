@@ -8,6 +8,7 @@ efficiency numbers fitted to the validation ledger (``engine_fit.toml``, written
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -131,6 +132,17 @@ class EngineProfile:
         """(measurements on this memory type, their leave-one-GPU-out median error %)."""
         g = self.fit.get("grounding", {}).get(memory_type, {})
         return int(g.get("n", 0)), g.get("loo_median_pct")
+
+
+def short_name(name: str) -> str:
+    """A preset's name where a narrow field or a table row shows it: the maker and the
+    details in brackets go ('NVIDIA GeForce RTX 4090 24GB' -> 'RTX 4090 24GB', 'Apple M3
+    Ultra 512GB (Mac Studio)' -> 'M3 Ultra 512GB'); the full name stays in the catalog."""
+    for maker in ("NVIDIA GeForce ", "NVIDIA ", "AMD Instinct ", "AMD Radeon ", "Apple "):
+        if name.startswith(maker):
+            name = name[len(maker):]
+            break
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
 
 
 def _load(name: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from textual._compositor import Compositor
 from textual.geometry import Region
 from textual.strip import Strip
 
+from . import private_api
+
 _installed = False
 TEXTUAL_GET_RENDERS = Compositor._get_renders  # kept for the test that compares the two
 
@@ -39,9 +41,9 @@ def _renders(self: Compositor, crop: Region | None = None
 
 
 def install() -> None:
-    """Patch the compositor (idempotent)."""
+    """Patch the compositor (idempotent), on the Textual release it was reviewed for only."""
     global _installed
-    if _installed:
+    if _installed or not private_api.supported():
         return
     _installed = True
     render_partial_update = Compositor.render_partial_update

@@ -64,3 +64,17 @@ class CalibrateScreen(Dialog[tuple[str, float] | None]):
             return
         path = options.get_option_at_index(options.highlighted).id
         self.dismiss((str(path), value))
+
+
+def calibrated(scenario: Any, key: str, measured: float) -> tuple[Any, str]:
+    """The scenario with the knobs fitted to ``key = measured`` (unsaved edits, the
+    measurement noted in ``serving.measured``), and what to tell the user."""
+    from ...engine.calibrate import calibrate
+
+    result = calibrate(scenario.values, {key: measured})
+    new = scenario
+    for knob, value in result.knobs.items():
+        new = new.with_value(knob, round(value, 4))
+    new = new.with_value("serving.measured", f"{key}={measured:g}")
+    knobs = ", ".join(f"{k.split('.')[1]} = {v:.3g}" for k, v in result.knobs.items())
+    return new, f"{knobs}; residual {result.residual_pct[key]:+.2f}%"

@@ -1,4 +1,4 @@
-"""Modal dialogs: explain a figure, confirm, choose, save as, open, help."""
+"""Modal dialogs: confirm, choose, save as, open, help (explain is ``explain.py``)."""
 
 from __future__ import annotations
 
@@ -12,29 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine.explain import Explanation
 from ..textual_fixes import Dialog
-
-
-class ExplainScreen(Dialog[None]):
-    AUTO_FOCUS = "*"
-    BINDINGS = [Binding("escape,q,e", "dismiss", "Close")]
-
-    def __init__(self, explanation: Explanation) -> None:
-        super().__init__()
-        self.explanation = explanation
-
-    def compose(self) -> ComposeResult:
-        e = self.explanation
-        with Vertical(classes="dialog"):
-            yield Static(f"[b]{e.label}[/b]  ({e.key})", classes="dialog-title")
-            with VerticalScroll():
-                yield Static(e.formula, classes="formula", markup=False)
-                yield Static(e.substituted, classes="substituted", markup=False)
-                if e.note:
-                    yield Static(f"Note: {e.note}", classes="note", markup=False)
-                yield Static(f"Source: {e.source}", classes="source", markup=False)
-            yield Static("esc to close", classes="dialog-hint")
 
 
 class ConfirmScreen(Dialog[bool]):

@@ -2,7 +2,8 @@
 
 Why: five plotext charts squeezed into a 24-row terminal are five empty frames. The deck
 measures itself and lays out only what is legible, one page at a time (F8 / F9); charts off
-the page are neither computed nor rendered, which also keeps every change cheap.
+the page are neither computed nor rendered, which also keeps every change cheap. The first
+chart is the tab's main one: it always gets a row of its own across the whole deck.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class ChartDeck(Vertical):
         self._build = build
         self.charts: list[Widget] = []
         self.page = 0
-        self.per_page = len(self.charts)
+        self._starts: list[int] = [0]  # the first chart of each page
         self.compact = False
         self._grid_shape: tuple[int, int] = (0, 0)
         self._values: Mapping[str, Any] | None = None
@@ -72,11 +73,18 @@ class ChartDeck(Vertical):
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(len(self.charts) / max(1, self.per_page)))
+        return len(self._starts)
+
+    @property
+    def per_page(self) -> int:
+        """How many charts the current page shows."""
+        return len(self.visible_indices())
 
     def visible_indices(self) -> range:
-        start = self.page * self.per_page
-        return range(start, min(len(self.charts), start + self.per_page))
+        page = max(0, min(self.page, len(self._starts) - 1))
+        start = self._starts[page]
+        stop = self._starts[page + 1] if page + 1 < len(self._starts) else len(self.charts)
+        return range(start, stop)
 
     def on_resize(self) -> None:
         self.relayout()
@@ -91,20 +99,29 @@ class ChartDeck(Vertical):
         self._show_page()
 
     def relayout(self) -> None:
-        """Choose a grid that keeps every chart at least MIN_WIDTH x MIN_HEIGHT."""
+        """Choose a grid that keeps every chart at least MIN_WIDTH x MIN_HEIGHT, the first
+        (the main chart) across the whole width of its row."""
         n = len(self.charts)
         if self.compact:
             cols = rows = 1
         else:
             width, height = self.size.width, max(1, self.size.height - 1)
-            cols = max(1, min(n, width // self.MIN_WIDTH))
-            rows = max(1, min(math.ceil(n / cols), height // self.MIN_HEIGHT))
+            cols = max(1, min(max(1, n - 1), width // self.MIN_WIDTH))
+            rows = max(1, min(math.ceil((n - 1) / cols) + 1 if n > 1 else 1,
+                              height // self.MIN_HEIGHT))
+        # page 0: the main chart on a row of its own, then full rows of the others
+        starts, at = [0], min(n, 1 + (rows - 1) * cols)
+        while at < n:
+            starts.append(at)
+            at += cols * rows
+        self._starts = starts
         if (cols, rows) != self._grid_shape:
             self._grid_shape = (cols, rows)
             grid = self.query_one(".deck-grid", Grid)
             grid.styles.grid_size_columns = cols
             grid.styles.grid_size_rows = rows
-        self.per_page = cols * rows
+        if self.charts:
+            self.charts[0].styles.column_span = cols
         self.page = min(self.page, self.pages - 1)
         self._show_page()
 

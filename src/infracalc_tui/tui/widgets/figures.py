@@ -31,6 +31,20 @@ HOST_HEADLINES = (
 )
 
 
+#: Headline labels that would be cut in the table's 20-column label column; the explain
+#: dialog (Enter) gives the full label and the formula.
+SHORT_LABELS = {
+    "host.min_price_per_minute_usd": "Min. viable price",
+    "host.max_threads": "Max threads",
+    "host.cost_per_million_tokens_usd": "Cost / 1M output tok",
+}
+LABEL_WIDTH = 20
+
+
+def figure_label(path: str) -> str:
+    return SHORT_LABELS.get(path, OUTPUTS[path].label)
+
+
 def figure_text(report: dict[str, Any], path: str) -> str:
     section, key = path.split(".", 1)
     o = OUTPUTS[path]
@@ -55,7 +69,7 @@ class FiguresTable(LineTable):
 
     def __init__(self, paths: tuple[str, ...], **kw: Any) -> None:
         self.paths = paths
-        self.labels = [OUTPUTS[p].label for p in paths]
+        self.labels = [figure_label(p) for p in paths]
         super().__init__(None, [(label, "") for label in self.labels], **kw)
 
     def show(self, report: dict[str, Any]) -> None:

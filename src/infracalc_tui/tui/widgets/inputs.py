@@ -16,7 +16,8 @@ from textual.widgets import Input, Label, Select, Static
 
 from ... import formatting as fmt
 from ...scenario import FIELDS, SECTIONS, Field
-from ...scenario.catalog import gpus, models
+from ...scenario.catalog import gpus, models, short_name
+from .field_labels import pane_label
 
 TITLES = {"model": "Model", "gpu": "GPU", "serving": "Serving", "fleet": "Fleet",
           "facility": "Facility", "host": "Host", "pricing": "Pricing"}
@@ -59,9 +60,9 @@ class FieldFocused(Message):
 
 
 def deliver(widget: Widget, message: FieldEdited) -> None:
-    """Hand an edit to the app now (same frame as the keystroke), or post it if the app
-    does not take edits directly."""
-    handler = getattr(widget.app, "field_edited", None)
+    """Hand an edit to the screen now (same frame as the keystroke), or post it if the
+    screen does not take edits directly."""
+    handler = getattr(widget.screen, "field_edited", None)
     if handler is not None:
         handler(message)
     else:
@@ -146,7 +147,8 @@ class FieldSelect(_QuietSet, Select[str]):
     def __init__(self, f: Field, value: Any) -> None:
         if f.kind == "preset":
             catalog = models() if f.section == "model" else gpus()
-            options = [("(custom)", "")] + [(spec.name, key) for key, spec in catalog.items()]
+            options = [("(custom)", "")] + [(short_name(spec.name), key)
+                                            for key, spec in catalog.items()]
         else:
             options = [(c, c) for c in f.choices]
         super().__init__(options, value=value or "", allow_blank=False, compact=True,
@@ -167,6 +169,15 @@ class FieldSelect(_QuietSet, Select[str]):
         event.stop()
         if message := self._user_edit(self.field.path, str(event.value)):
             deliver(self, message)
+
+
+def _row_classes(f: Field) -> str:
+    """A preset's name gets the row's room; a long choice a wider select."""
+    if f.kind == "preset":
+        return "field-row -preset"
+    if f.kind == "choice" and max(map(len, f.choices)) > 12:
+        return "field-row -wide"
+    return "field-row"
 
 
 class InputsPane(VerticalScroll):
@@ -198,14 +209,13 @@ class InputsPane(VerticalScroll):
         for f in FIELDS:
             if f.section != section:
                 continue
-            unit = f" ({f.unit})" if f.unit and f.unit not in ("x",) else ""
             widget = (FieldSelect(f, self._values[f.path]) if f.kind in ("preset", "choice")
                       else FieldInput(f, self._values[f.path]))
             widget.cursor_blink = getattr(self.app, "config", None) is None or \
                 self.app.config.cursor_blink  # type: ignore[attr-defined]
             self.fields[f.path] = widget
-            rows.append(Horizontal(Label(f"{f.label}{unit}", classes="field-label"), widget,
-                                   classes="field-row"))
+            rows.append(Horizontal(Label(pane_label(f), classes="field-label"), widget,
+                                   classes=_row_classes(f)))
         await self.mount_all(rows)
         for path, error in self._marks.items():
             if path.startswith(section + "."):

@@ -1,0 +1,1 @@
+"""Services the main screen uses: documents (files) and recovery (unsaved work)."""
