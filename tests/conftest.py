@@ -5,6 +5,8 @@ Helpers for any test (import them with ``from ..conftest import ...``):
 
 - ``require_tool(name)``: a test that needs a program on PATH (tmux, chromium) fails when
   ``CI`` is set and skips, with the reason, elsewhere: CI never passes by skipping.
+- ``require_module(name, install)``: the same for a Python package (an optional extra):
+  the module, or a failure under ``CI`` and a skip elsewhere.
 - ``wait_until(predicate, timeout, what)``: poll a condition instead of sleeping a fixed
   time; ``pilot_wait_until(pilot, predicate, timeout, what)`` is the same inside a Pilot
   test. Both fail loudly, saying what was awaited, when the time runs out.
@@ -47,6 +49,20 @@ def require_tool(name: str) -> str:
     if in_ci():
         pytest.fail(f"{reason}; CI is set, so this is a failure, not a skip: install {name} "
                     "(.ci/run does)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_module(name: str, install: str = "pip install -e '.[test]'") -> Any:
+    """Module ``name`` imported. Missing, the calling test fails when ``CI`` is set (the
+    test extra installs it) and skips with the reason elsewhere."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        reason = f"the Python package {name} is not installed ({install})"
+    if in_ci():
+        pytest.fail(f"{reason}; CI is set, so this is a failure, not a skip", pytrace=False)
     pytest.skip(reason)
 
 

@@ -1,4 +1,5 @@
-"""The ``infracalc`` command: the TUI, and scriptable report/sweep/explain/validate/presets.
+"""The ``infracalc`` command: the TUI, and scriptable report/sweep/explain/validate/presets;
+``serve`` (the app in a browser, serve.py) and ``mcp`` (an MCP server, mcp_server.py).
 
 User errors exit with code 2 and one clear line each on stderr, never a traceback. Opening
 the app (no command) is the common case and a race against a cold start: it builds no
@@ -8,6 +9,7 @@ argument parser and imports nothing that only the commands use.
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import sys
 from collections.abc import Sequence
@@ -23,7 +25,12 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-COMMANDS = ("report", "sweep", "explain", "calibrate", "validate", "presets")
+    from .engine.explain import Explanation
+
+COMMANDS = ("report", "sweep", "explain", "calibrate", "validate", "presets", "serve", "mcp")
+MODULES = {"serve": "serve", "mcp": "mcp_server"}  # commands whose code is their own module
+ANALYSIS_COMMANDS = ("solve", "sensitivity", "uncertainty", "compare")  # cli_analysis.py
+COMMANDS += ANALYSIS_COMMANDS
 MAX_STEPS = 1000
 MAX_POINTS = 1_000_000
 
@@ -61,7 +68,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
                 "2.5k, $0.02")
     p = sub("report", "Print every figure of the report for a scenario.")
     p.add_argument("file")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.add_argument("--set", **sets)
 
     p = sub("sweep", "Evaluate a 1-D or 2-D grid of a scenario in one vectorised call.")
@@ -76,6 +83,9 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     p = sub("explain", "Show how a figure was computed: formula, numbers, source.")
     p.add_argument("file")
     p.add_argument("key", nargs="?", help="report figure, e.g. fleet.gpus (omit to list them)")
+    p.add_argument("--depth", type=int, default=1, metavar="N",
+                   help="also explain the terms, N levels down (default 1: the figure and "
+                   "its terms, each input with where its value came from)")
     p.add_argument("--set", **sets)
 
     p = sub("calibrate", "Fit the efficiency knobs (serving.mbu, mfu, prefill_mfu, "
@@ -95,6 +105,12 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     p.add_argument("files", nargs="+")
 
     sub("presets", "List the GPU, model and scenario presets.")
+
+    for module in MODULES.values():  # each adds its parser here and runs it with main(ns)
+        importlib.import_module(f".{module}", __package__).add_parser(sub)
+    from . import cli_analysis
+
+    cli_analysis.add_parsers(sub, sets)
     return top, subs
 
 
@@ -102,12 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         return _dispatch(args)
-    except UsageError as exc:
-        print(f"infracalc: {exc}", file=sys.stderr)
-        return 2
-    except _ScenarioErrors as exc:
-        for problem in exc.problems:
-            print(f"infracalc: {problem}", file=sys.stderr)
+    except (UsageError, _ScenarioErrors) as exc:
+        for line in error_lines(exc):
+            print(f"infracalc: {line}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
@@ -119,12 +132,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
+def error_lines(exc: UsageError | _ScenarioErrors) -> list[str]:
+    """A user's mistake as the one-line messages it is reported with (here and over MCP)."""
+    return [str(exc)] if isinstance(exc, UsageError) else [str(p) for p in exc.problems]
+
+
 def _dispatch(args: list[str]) -> int:
     if len(args) <= 1 and not (args and (args[0].startswith("-") or args[0] in COMMANDS)):
         return _cmd_tui(args[0] if args else None)  # what the parser would conclude
     top, subs = _parsers()
     if args and args[0] in subs:
         ns = subs[args[0]].parse_args(args[1:])
+        if args[0] in MODULES:
+            return importlib.import_module(f".{MODULES[args[0]]}", __package__).main(ns)
+        if args[0] in ANALYSIS_COMMANDS:
+            from .cli_analysis import HANDLERS
+
+            return HANDLERS[args[0]](ns)
         return globals()[f"_cmd_{args[0]}"](ns)
     ns = top.parse_args(args)
     return _cmd_tui(ns.file)
@@ -137,7 +161,7 @@ def _cmd_tui(file: str | None) -> int:
 
     # Until the first frame, nearly every object made lives as long as the app: the garbage
     # collector would only rescan them, again and again (~30 ms of a cold start). The app
-    # starts it again once its first frame is out (InfracalcApp._first_frame_out).
+    # starts it again once its first frame is out (screens.paint.first_frame_out).
     gc.disable()
     from . import prefetch
     from .scenario.presets import default_path
@@ -162,6 +186,10 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     report = report_for(scenario)
     if ns.format == "json":
         print(_json(report))
+    elif ns.format == "markdown":
+        from .cli_analysis import markdown_report
+
+        print(markdown_report(report))
     elif ns.format == "csv":
         import csv
 
@@ -177,11 +205,28 @@ def _cmd_report(ns: argparse.Namespace) -> int:
             w.writerow(["warning", warning, ""])
         sys.stdout.write(out.getvalue())
     else:
-        print(_table(report))
+        print(_table(report, scenario.opens_on))
     return 0
 
 
 def _cmd_sweep(ns: argparse.Namespace) -> int:
+    result = sweep_json(_load(ns.file, ns.set), ns.vary, ns.metric)
+    if ns.format == "json":
+        print(_json(result))
+    else:
+        import csv
+
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(list(result["rows"][0]))
+        for row in result["rows"]:
+            w.writerow(["" if v is None else v for v in row.values()])
+        sys.stdout.write(out.getvalue())
+    return 0
+
+
+def sweep_json(scenario: Any, vary: list[str], metric: list[str]) -> dict[str, Any]:
+    """The grid ``sweep --format json`` prints (the MCP server's ``sweep`` too)."""
     import itertools
 
     import numpy as np
@@ -190,11 +235,10 @@ def _cmd_sweep(ns: argparse.Namespace) -> int:
     from .scenario import field
     from .scenario.errors import Problem, ScenarioError
 
-    scenario = _load(ns.file, ns.set)
-    if len(ns.vary) > 2:
+    if len(vary) > 2:
         raise UsageError("--vary may be given at most twice (a 1-D or 2-D grid)")
     axes: list[tuple[str, np.ndarray]] = []
-    for spec in ns.vary:
+    for spec in vary:
         path, values = _parse_vary(spec)
         if any(path == p for p, _ in axes):
             raise UsageError(f"--vary {path} is given twice")
@@ -216,7 +260,7 @@ def _cmd_sweep(ns: argparse.Namespace) -> int:
         values[path] = a.reshape([-1 if j == i else 1 for j in range(len(axes))])
     raw = evaluate(values)
     available = [*sorted(k for k in raw if k not in _SWEEP_HIDDEN), "throughput.bound"]
-    metrics = ns.metric or list(_DEFAULT_METRICS)
+    metrics = metric or list(_DEFAULT_METRICS)
     for m in metrics:
         if m not in available:
             raise UsageError(f"unknown metric {m!r}; metrics: {', '.join(available)}")
@@ -233,35 +277,36 @@ def _cmd_sweep(ns: argparse.Namespace) -> int:
         else:
             columns[m] = np.broadcast_to(np.asarray(raw[m]), shape).ravel()
     rows = [{k: _cell(col[i]) for k, col in columns.items()} for i in range(int(np.prod(shape)))]
-    if ns.format == "json":
-        print(_json({"name": scenario.name, "vary": [{"key": p, "values": [_cell(x) for x in a]}
-                                                     for p, a in axes],
-                     "metrics": metrics, "shape": list(shape), "rows": rows}))
-    else:
-        import csv
-
-        out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(list(columns))
-        for row in rows:
-            w.writerow(["" if v is None else v for v in row.values()])
-        sys.stdout.write(out.getvalue())
-    return 0
+    return {"name": scenario.name, "vary": [{"key": p, "values": [_cell(x) for x in a]}
+                                            for p, a in axes],
+            "metrics": metrics, "shape": list(shape), "rows": rows}
 
 
 def _cmd_explain(ns: argparse.Namespace) -> int:
-    from .calc import explain_for, report_for
     from .engine import explainable
 
     scenario = _load(ns.file, ns.set)
     if not ns.key:
         print("Explainable figures:\n  " + "\n  ".join(explainable()))
         return 0
-    if ns.key not in explainable():
-        raise UsageError(f"no explanation for {ns.key!r}; run `infracalc explain FILE` to list "
-                         "the figures")
-    print(explain_for(scenario, ns.key, report_for(scenario)).text())
+    from .drilldown import explain_text
+    from .drilldown import explainable as drillable
+
+    if ns.key not in scenario.values and not drillable(ns.key):
+        explanation(scenario, ns.key)  # a UsageError saying how to list the figures
+    print(explain_text(scenario, ns.key, depth=ns.depth))
     return 0
+
+
+def explanation(scenario: Any, key: str) -> Explanation:
+    """How ``key`` was computed; UsageError naming the way to list the keys if it is none."""
+    from .calc import explain_for, report_for
+    from .engine import explainable
+
+    if key not in explainable():
+        raise UsageError(f"no explanation for {key!r}; run `infracalc explain FILE` to list "
+                         "the figures")
+    return explain_for(scenario, key, report_for(scenario))
 
 
 def _cmd_calibrate(ns: argparse.Namespace) -> int:
@@ -421,12 +466,15 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)
 
 
-def _table(report: dict[str, Any]) -> str:
+def _table(report: dict[str, Any], lead: str = "fleet") -> str:
+    """The report as text, led by the section the scenario is about (as the app opens)."""
     from .engine import OUTPUTS
 
     lines = [f"{report['name']}"]
     titles = {"throughput": "Throughput", "fleet": "Fleet", "host": "Host"}
-    for section, title in titles.items():
+    order = [lead, *(s for s in titles if s != lead)]
+    for section in order:
+        title = titles[section]
         lines.append(f"\n{title}")
         for key, val in report[section].items():
             o = OUTPUTS.get(f"{section}.{key}")

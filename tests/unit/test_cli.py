@@ -161,11 +161,16 @@ def test_presets_lists_everything(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_console_script_and_module_entry_points() -> None:
-    for cmd in (["infracalc"], [sys.executable, "-m", "infracalc_tui"]):
+    # the script installed with this Python (the README's .venv/bin/infracalc), not
+    # whichever one PATH finds first
+    script = Path(sys.executable).with_name("infracalc")
+    for cmd in ([str(script)], [sys.executable, "-m", "infracalc_tui"]):
         out = subprocess.run([*cmd, "--version"], capture_output=True, text=True, check=True)
         assert out.stdout.startswith("infracalc ")
         helped = subprocess.run([*cmd, "sweep", "--help"], capture_output=True, text=True)
         assert helped.returncode == 0 and "--vary" in helped.stdout
+    listed = subprocess.run([str(script), "--help"], capture_output=True, text=True).stdout
+    assert "serve" in listed and "mcp" in listed
 
 
 def test_opening_the_app_builds_no_parser(monkeypatch: pytest.MonkeyPatch,

@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from .alternatives import fleet_alternatives, host_alternatives
 from .derive import derive
 from .fleet import fleet
 from .host import host_capacity, host_economics
+from .investment import host_investment
 from .memo import memoised, scalar_key
 from .numeric import Array
 from .replica import replica_candidates
@@ -29,7 +31,10 @@ def evaluate(p: Mapping[str, Any]) -> dict[str, Array]:
     v = Values(derive(p, np.where))
     out: dict[str, Array] = {}
     out.update(fleet(v, throughput(v)))
+    out.update(fleet_alternatives(v, out))
     out.update(_host(v))
+    out.update(host_alternatives(v, out))
+    out.update(host_investment(v, out))
     return out
 
 

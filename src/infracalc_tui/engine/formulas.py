@@ -59,6 +59,7 @@ from .formula_parts import (
     _tp_rule,
     _windowed,
 )
+from .formulas_analysis import ANALYSIS_FORMULAS
 
 # -- throughput -------------------------------------------------------------------------
 
@@ -225,14 +226,14 @@ def _avg_power_note(ns: Namespace) -> str:
 
 def _straight_line(ns: Namespace) -> bool:
     """Rates this small change the annuity by < 1e-9: show the straight-line formula."""
-    return not ns["discount_rate"] * ns["facility_lifespan_years"] >= 1e-9
+    return not ns["facility_discount_rate"] * ns["facility_lifespan_years"] >= 1e-9
 
 
 def _crf(ns: Namespace) -> str:
     if _straight_line(ns):
         return "1 / facility_lifespan_years"
-    return ("discount_rate * (1 + discount_rate) ** facility_lifespan_years / "
-            "((1 + discount_rate) ** facility_lifespan_years - 1)")
+    return ("facility_discount_rate * (1 + facility_discount_rate) ** facility_lifespan_years"
+            " / ((1 + facility_discount_rate) ** facility_lifespan_years - 1)")
 
 
 def _annual_capex(ns: Namespace) -> str:
@@ -480,5 +481,6 @@ FORMULAS: dict[str, Formula] = {
         "charge_per_minute_usd * 1e6 / (host_decode_tokens_per_s_per_stream * 60)", SRC_HOST,
         "what a minute of one stream earns, per 1M tokens it generates"),
 }
+FORMULAS.update(ANALYSIS_FORMULAS)
 
 __all__ = ["FORMULAS", "Check", "Formula", "Namespace"]

@@ -101,8 +101,15 @@ def parse(text: str, source: str = "<text>", default_name: str = "Untitled scena
         problems.append(Problem(source, "focus", f"{show_value(doc['focus'])}: must be "
                                 '"fleet" or "host"', locate("", "focus")))
     explicit: dict[str, Any] = {}
+    uncertainty: dict[str, dict[str, Any]] = {}
+    if "uncertainty" in doc:
+        from .uncertain import parse_uncertainty
+
+        uncertainty, found = parse_uncertainty(doc["uncertainty"], source,
+                                               locate("", "uncertainty"))
+        problems += found
     for section, table in doc.items():
-        if section in _TOP_LEVEL:
+        if section in _TOP_LEVEL or section == "uncertainty":
             continue
         if section not in SECTIONS:
             problems.append(Problem(source, section, "unknown key; the file may have "
@@ -129,7 +136,7 @@ def parse(text: str, source: str = "<text>", default_name: str = "Untitled scena
                 explicit[path] = converted
     focus = doc.get("focus") if doc.get("focus") in FOCUS else ""
     scenario = Scenario(texts.get("name", default_name), texts.get("description", ""), explicit,
-                        focus)
+                        focus, uncertainty)
     if not problems:
         problems = [Problem(p.source, p.key, p.message, locate(*p.key.split(".", 1)))
                     for p in scenario.problems(source)]
@@ -152,6 +159,9 @@ def dumps(scenario: Scenario) -> str:
                 table[f.key] = _toml_value(scenario.explicit[f.path])
         if table:
             doc[section] = table
+    if scenario.uncertainty:
+        doc["uncertainty"] = {k: {p: _toml_value(x) for p, x in entry.items()}
+                              for k, entry in scenario.uncertainty.items()}
     return tomli_w.dumps(doc)
 
 

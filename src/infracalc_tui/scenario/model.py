@@ -29,6 +29,8 @@ class Scenario:
     description: str = ""
     explicit: Mapping[str, Any] = field(default_factory=dict)
     focus: str = ""  # "fleet" or "host": the tab the TUI opens on ("" = fleet)
+    #: ranges for Monte Carlo, by dotted key (scenario/uncertain.py): low, high, mode, dist
+    uncertainty: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @cached_property
     def inputs(self) -> dict[str, Any]:
@@ -41,9 +43,28 @@ class Scenario:
         """Every key, resolved, derived keys filled in: what the report and the app show."""
         return derive(self.inputs)
 
+    @property
+    def opens_on(self) -> str:
+        """The section a person opening this file came for: ``focus`` when set; otherwise
+        Host for a file that sets host or pricing keys and no fleet keys, else Fleet."""
+        if self.focus:
+            return self.focus
+        sections = {key.split(".")[0] for key in self.explicit}
+        return "host" if sections & {"host", "pricing"} and "fleet" not in sections \
+            else "fleet"
+
     def problems(self, source: str = "") -> list[Problem]:
         """Rules between keys that the resolved values break (each value is already valid)."""
-        return check_cross(self.values, self.explicit, source)
+        from .uncertain import check_modes
+
+        return check_cross(self.values, self.explicit, source) + \
+            check_modes(self.values, self.uncertainty, source)
+
+    def uncertainty_spec(self) -> dict[str, dict[str, Any]]:
+        """The ``[uncertainty]`` entries as the engine takes them (modes resolved)."""
+        from .uncertain import spec
+
+        return spec(self.values, self.uncertainty)
 
     def with_value(self, path: str, value: Any) -> Scenario:
         """A copy with ``path`` set explicitly (a valid, converted value)."""
@@ -66,8 +87,8 @@ class Scenario:
         return replace(self, explicit=explicit)
 
     def same_values(self, other: Scenario) -> bool:
-        return (self.name, self.description, self.focus, self.values) == \
-            (other.name, other.description, other.focus, other.values)
+        return (self.name, self.description, self.focus, self.values, self.uncertainty) == \
+            (other.name, other.description, other.focus, other.values, other.uncertainty)
 
 
 def _preset_keys(section: str) -> set[str]:

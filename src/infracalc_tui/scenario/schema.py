@@ -278,6 +278,12 @@ FIELDS: tuple[Field, ...] = (
     _f("host", "power_model", "tdp", "Host GPU power", "", "\"tdp\": GPUs draw their board "
        "power while in use (the seed's arithmetic); \"modelled\": the power model's draw at "
        "the host's threads.", kind="choice", choices=("tdp", "modelled")),
+    _f("host", "discount_rate", 0.0, "Discount rate", "fraction/yr",
+       "Annual cost of capital for the host's net present value (0.08 = 8%); 0 = money "
+       "later is worth as much as money now.", 0, 1, step=0.01),
+    _f("host", "resale_pct", 0, "Resale value", "%", "Hardware value left at the end of its "
+       "lifespan, in percent of the hardware cost (counted in the NPV and IRR only).",
+       0, 100, step=5),
     # -- pricing -------------------------------------------------------------------------
     _f("pricing", "charge_per_minute_usd", 0.02, "Price per minute", "$/min",
        "What you charge one user per minute of use.", 0, 10_000, step=0.005),
@@ -286,6 +292,12 @@ FIELDS: tuple[Field, ...] = (
     _f("pricing", "concurrent_threads", 2, "Concurrent threads", "streams",
        "Streams served at the same time, each billed per minute.", 1, 1_000_000,
        kind="int", step=1),
+    _f("pricing", "api_price_per_million_input_tokens_usd", 0, "API price, input", "$/1M tok",
+       "What a hosted API charges per 1M input tokens, to compare with owning or renting; "
+       "0 = no API comparison.", 0, 1e6, step=0.5),
+    _f("pricing", "api_price_per_million_output_tokens_usd", 0, "API price, output",
+       "$/1M tok", "What a hosted API charges per 1M output tokens; 0 = no API comparison.",
+       0, 1e6, step=0.5),
 )
 
 BY_PATH: dict[str, Field] = {f.path: f for f in FIELDS}
