@@ -189,7 +189,7 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     elif ns.format == "markdown":
         from .cli_analysis import markdown_report
 
-        print(markdown_report(report))
+        print(markdown_report(report, scenario.opens_on))
     elif ns.format == "csv":
         import csv
 

@@ -331,15 +331,18 @@ def _cell(x: Any) -> str:
 
 # -- markdown --------------------------------------------------------------------------------
 
-def markdown_report(report: dict[str, Any]) -> str:
-    """The report as markdown tables (one per section), to paste into docs."""
+def markdown_report(report: dict[str, Any], lead: str = "fleet") -> str:
+    """The report as markdown tables (one per section, led by the one the scenario is about,
+    as the table and the app do), to paste into docs."""
     from .engine import OUTPUTS
 
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = [f"# {esc(report['name'])}"]
-    for section, title in (("throughput", "Throughput"), ("fleet", "Fleet"), ("host", "Host")):
+    titles = {"throughput": "Throughput", "fleet": "Fleet", "host": "Host"}
+    for section in [lead, *(s for s in titles if s != lead)]:
+        title = titles[section]
         lines += ["", f"## {title}", "", "| figure | value | key |", "|---|---:|---|"]
         for key, val in report[section].items():
             o = OUTPUTS.get(f"{section}.{key}")
