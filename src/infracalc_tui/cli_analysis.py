@@ -138,18 +138,20 @@ def _unit(path: str) -> str:
 
 # -- solve -----------------------------------------------------------------------------------
 
-def _cmd_solve(ns: argparse.Namespace) -> int:
+def solve_json(scenario: Scenario, target_spec: str, vary: str, range_text: str | None = None
+               ) -> dict[str, Any]:
+    """The goal seek ``infracalc solve`` and the MCP tool answer: {"vary", "value", "target",
+    "target_value", "achieved", "iterations"[, "next_value", "next_achieved"]}."""
     from .engine.solve import NoSolution, solve
 
-    scenario = _load(ns.file, ns.set)
-    target, sep, goal_text = ns.target.partition("=")
+    target, sep, goal_text = target_spec.partition("=")
     target = target.strip()
     if not sep:
-        raise UsageError(f"--target {ns.target!r}: expected SECTION.KEY=VALUE")
+        raise UsageError(f"--target {target_spec!r}: expected SECTION.KEY=VALUE")
     _numeric_output(target, "--target")
     goal = _number(goal_text, f"--target {target}")
-    f = _numeric_field(ns.vary.strip(), "--vary")
-    lo, hi = _range(f, ns.range, "--range") if ns.range else _allowed_range(f)
+    f = _numeric_field(vary.strip(), "--vary")
+    lo, hi = _range(f, range_text, "--range") if range_text else _allowed_range(f)
     current = scenario.values.get(f.path)
     try:
         result = solve(scenario.inputs, target, goal, f.path, lo, hi,
@@ -167,17 +169,26 @@ def _cmd_solve(ns: argparse.Namespace) -> int:
     if result.next_value is not None:
         out["next_value"] = int(result.next_value) if f.kind == "int" else result.next_value
         out["next_achieved"] = result.next_achieved
+    return out
+
+
+def _cmd_solve(ns: argparse.Namespace) -> int:
+    scenario = _load(ns.file, ns.set)
+    out = solve_json(scenario, ns.target, ns.vary, ns.range)
+    target, goal, value = out["target"], out["target_value"], out["value"]
+    f = _numeric_field(out["vary"], "--vary")
+    current = scenario.values.get(f.path)
     if ns.format == "json":
         print(_json(out))
         return 0
     unit = _unit(target)
     print(f"{f.path} = {value:.6g}   ({f.unit or 'no unit'}; was {_show(current)})")
-    print(f"  {target} = {_show(result.achieved, unit)} ({result.achieved:.10g}; target "
+    print(f"  {target} = {_show(out['achieved'], unit)} ({out['achieved']:.10g}; target "
           f"{goal:.10g})")
-    if result.next_value is not None:
+    if "next_value" in out:
         print(f"  it jumps over the target there: at {f.path} = {out['next_value']:.10g} it "
-              f"is {result.next_achieved:.10g}")
-    print(f"  {result.iterations} vectorised engine calls")
+              f"is {out['next_achieved']:.10g}")
+    print(f"  {out['iterations']} vectorised engine calls")
     return 0
 
 
@@ -359,4 +370,4 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": _cmd_compare}
 
 __all__ = ["COMMANDS", "HANDLERS", "add_parsers", "compare_reports", "markdown_report",
-           "swingable_inputs"]
+           "solve_json", "swingable_inputs"]

@@ -76,6 +76,17 @@ def sweep(vary: list[str], scenario: str = "", metric: list[str] | None = None,
 
 
 @tool
+def solve(target: str, vary: str, scenario: str = "", range: str = "",
+          set: list[str] | None = None) -> dict[str, Any]:
+    """Goal seek: the value of one input (`vary`, e.g. "pricing.utilization_hours_per_day")
+    within its allowed range (or `range` "LO:HI") that makes a report figure reach a target
+    (`target` "host.break_even_days=365"). The JSON of `infracalc solve --format json`."""
+    from .cli_analysis import solve_json
+
+    return solve_json(load_scenario(scenario, set), target, vary, range or None)
+
+
+@tool
 def presets() -> dict[str, Any]:
     """The GPU, model and scenario presets (what `infracalc presets` lists): their keys go
     in gpu.preset and model.preset, or as a tool's scenario."""
@@ -140,7 +151,7 @@ def _shown(given: str) -> str:
 def add_parser(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
     """The ``mcp`` subcommand, made with cli's parser factory ``sub(name, help)``."""
     sub("mcp", "Run an MCP server on stdin/stdout, so AI assistants can call report, "
-        "explain, sweep, presets and validate (needs the 'mcp' extra).")
+        "explain, sweep, solve, presets and validate (needs the 'mcp' extra).")
 
 
 def main(ns: argparse.Namespace | None = None) -> int:

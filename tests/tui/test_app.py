@@ -301,8 +301,8 @@ async def test_the_small_screen_hint_counts_the_charts() -> None:
     app = make_app()  # opens on Host
     async with app.run_test(size=(80, 24)) as pilot:
         await app.until_ready(pilot)
-        assert str(app.query_one("#host-hint").render()).startswith("F8: charts (5)")
-        assert str(app.query_one("#fleet-hint").render()).startswith("F8: charts (3)")
+        assert str(app.query_one("#host-hint").render()).startswith("F8 charts (6)")
+        assert str(app.query_one("#fleet-hint").render()).startswith("F8 charts (5)")
 
 
 async def test_charts_page_with_f8_and_stay_legible() -> None:
@@ -326,7 +326,7 @@ async def test_charts_page_with_f8_and_stay_legible() -> None:
         assert top.display and not deck.display
         await pilot.press("f9")
         await pilot.pause()
-        assert deck.charts[-1].display and deck.charts[-1].grid is not None
+        assert deck.charts[-1].display and deck.charts[-1].data is not None
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         # wide screen: figures and a page of charts together, each at least 36x11, and the
@@ -346,7 +346,11 @@ async def test_f2_puts_the_cursor_in_the_tabs_key_input_and_typing_replaces() ->
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
-        assert app.focused is app.query_one(f"#{field_id('fleet.users')}")
+        users = app.query_one(f"#{field_id('fleet.users')}")
+        assert app.focused is users
+        # scrolled to: the pane shown just now must not stay at its top (the model's keys)
+        await pilot_wait_until(pilot, lambda: app.query_one("#inputs-pane").region
+                               .contains_region(users.region), 5.0, "the field on screen")
         await pilot.press("2", "B")
         await pilot.pause()
         assert app.main.scenario.values["fleet.users"] == 2e9

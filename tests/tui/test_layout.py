@@ -48,6 +48,10 @@ async def test_nothing_on_the_first_screen_is_cut(preset: str, size: tuple[int, 
                 shown = select.query_one("SelectCurrent")
                 current = str(shown.query_one("Static").render())
                 assert select.region.width - 3 >= len(current), (preset, current)
+        # every footer key fits the width (Textual's footer drops what does not fit)
+        keys = list(app.screen.query("FooterKey"))
+        assert keys and all(0 < k.region.right <= size[0] for k in keys), \
+            [(k.description, k.region) for k in keys]
         # Textual marks text it had to cut with an ellipsis; the tables and charts too
         assert "…" not in app.export_screenshot(), (preset, size)
 

@@ -34,6 +34,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     "fleet-users": ("GPUs (left)", "MW (right)", "you are here"),
     "host-projection": ("revenue", "cost", "profit"),
     "host-frontier": ("break-even price", "you"),
+    "host-own-rent-api": ("own", "rent", "you"),
+    "fleet-own-rent-api": ("own", "rent", "you"),
+    "fleet-cost": ("cost",),
 }
 # charts without a legend: the markers of their series (the curve, the scenario's point)
 UNLABELLED: dict[str, tuple[str, ...]] = {"fleet-utilization": (BRAILLE, "●")}

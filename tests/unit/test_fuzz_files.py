@@ -31,7 +31,7 @@ from infracalc_tui.scenario import FIELDS, SECTIONS
 from infracalc_tui.scenario.io import MAX_FILE_BYTES
 
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
-EXAMPLES = int(os.environ.get("FUZZ_FILES", 50_000 if DEEP else 10_000))
+EXAMPLES = int(os.environ.get("FUZZ_FILES", 50_000 if DEEP else 5_000))
 REAL_KEYS = [f.path for f in FIELDS]
 
 odd_numbers = st.sampled_from([0, -1, -1e-300, 1e308, -1e308, math.nan, math.inf, -math.inf,

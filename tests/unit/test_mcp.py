@@ -17,7 +17,7 @@ from ..conftest import require_module
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = str(ROOT / "scenarios" / "llama70b-own-hardware.toml")
-TOOLS = {"report", "explain", "sweep", "presets", "validate"}
+TOOLS = {"report", "explain", "sweep", "solve", "presets", "validate"}
 
 
 def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -68,6 +68,14 @@ async def test_the_tools_over_stdio(capsys: pytest.CaptureFixture[str], tmp_path
                                 "pricing.charge_per_minute_usd=0.01:0.05:3",
                                 "--metric", "host.profit_usd_per_day", "--format", "json")
 
+        err, text = await call("solve", scenario=HOST, target="host.break_even_days=365",
+                               vary="pricing.utilization_hours_per_day")
+        assert not err
+        assert text == cli_json(capsys, "solve", HOST, "--target", "host.break_even_days=365",
+                                "--vary", "pricing.utilization_hours_per_day", "--format",
+                                "json")
+        assert json.loads(text)["value"] == pytest.approx(6.4918, abs=1e-4)
+
         # inline TOML; the default preset; explain with and without a key
         toml = Path(HOST).read_text(encoding="utf-8")
         err, text = await call("report", scenario=toml)
@@ -102,7 +110,11 @@ async def test_the_tools_over_stdio(capsys: pytest.CaptureFixture[str], tmp_path
                 ("explain", {"scenario": HOST, "key": "fleet.nope"},
                  ["explain", HOST, "fleet.nope"]),
                 ("sweep", {"scenario": HOST, "vary": ["pricing.charge_per_minute_usd=1:2"]},
-                 ["sweep", HOST, "--vary", "pricing.charge_per_minute_usd=1:2"])):
+                 ["sweep", HOST, "--vary", "pricing.charge_per_minute_usd=1:2"]),
+                ("solve", {"scenario": HOST, "target": "host.break_even_days=30",
+                           "vary": "pricing.utilization_hours_per_day"},
+                 ["solve", HOST, "--target", "host.break_even_days=30", "--vary",
+                  "pricing.utilization_hours_per_day"])):
             err, text = await call(name, **args)
             assert main(cli_args) == 2
             expected = capsys.readouterr().err.replace("infracalc: ", "").rstrip("\n")

@@ -47,6 +47,10 @@ def install() -> None:
         return
     _installed = True
     render_partial_update = Compositor.render_partial_update
+    private_api.keep_original("textual._compositor:Compositor.render_partial_update",
+                              render_partial_update)
+    private_api.keep_original("textual._compositor:Compositor._get_renders",
+                              TEXTUAL_GET_RENDERS)
 
     def partial_update(self: Compositor) -> Any:
         self._infracalc_dirty = tuple(self._dirty_regions)

@@ -33,16 +33,28 @@ FINGERPRINTS = {
 }
 
 
+#: the functions as Textual shipped them, kept by a patch before it replaces one: the
+#: fingerprint is of Textual's code, not of the patch
+ORIGINALS: dict[str, object] = {}
+
+
+def keep_original(name: str, fn: object) -> None:
+    """Called by a patch just before it replaces ``name`` (a FINGERPRINTS key)."""
+    ORIGINALS.setdefault(name, fn)
+
+
 def supported() -> bool:
     """True on the Textual release the patches were reviewed for."""
     return textual.__version__ == REVIEWED
 
 
 def fingerprint(name: str) -> str:
-    module, _, qualname = name.partition(":")
-    obj: object = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
+    obj = ORIGINALS.get(name)
+    if obj is None:
+        module, _, qualname = name.partition(":")
+        obj = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
     source = inspect.getsource(obj)  # type: ignore[arg-type]
     return hashlib.sha256(source.encode()).hexdigest()[:16]
 

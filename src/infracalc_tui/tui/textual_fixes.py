@@ -45,6 +45,7 @@ def install() -> None:
     if not private_api.supported():
         return  # Textual's own paging (and its race) on a release nobody reviewed this for
     original = OptionList._move_page
+    private_api.keep_original("textual.widgets._option_list:OptionList._move_page", original)
 
     def move_page(self: OptionList, direction: Any) -> None:
         self._update_lines()

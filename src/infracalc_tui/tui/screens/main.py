@@ -30,12 +30,18 @@ from ..services.documents import Documents, dialogs
 from ..services.recovery_service import RecoveryService
 from ..widgets.chart_sets import fleet_charts, host_charts
 from ..widgets.compare import CompareTable, CompareView
-from ..widgets.figures import FLEET_HEADLINES, HOST_HEADLINES, ExplainRequested
+from ..widgets.figures import (
+    FLEET_HEADLINES,
+    HOST_HEADLINES,
+    AnalysisRequested,
+    ExplainRequested,
+)
 from ..widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
 from ..widgets.results import ResultsTab, results_parts
 from ..widgets.table import LineTable
 from ..widgets.tabs import TabbedPanes
 from .paint import PromptScreen, first_frame_out, hold_gc_until_painted
+from .workbench import Workbench
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
 SHORT = 32  # below this many rows (or when narrow), figures and charts take turns (F8)
@@ -45,7 +51,7 @@ KEY_INPUT = {"fleet": "fleet.users", "host": "pricing.charge_per_minute_usd",
 IDLE_HELP = "Tab moves between fields; ↑/↓ nudge a number (shift ×10); F1 help."
 
 
-class MainScreen(PromptScreen):
+class MainScreen(Workbench, PromptScreen):
     BINDINGS = commands.bindings()
 
     def __init__(self, scenario: Scenario, path: Path | None,
@@ -85,6 +91,7 @@ class MainScreen(PromptScreen):
         # a title line of our own, not Textual's Header: the Header's title watcher raises
         # NoMatches when the app quits in its first moments (it only expects NoScreen)
         title, sub_title = self.documents.title()
+        self.app.title, self.app.sub_title = title, sub_title  # the terminal's title too
         yield Static(_title_line(title, sub_title), id="title-bar", markup=False)
         with Horizontal(id="main"):
             # the inputs (~200 widgets) are mounted just after the first paint: the figures
@@ -99,7 +106,7 @@ class MainScreen(PromptScreen):
                     yield from results_parts("host", HOST_HEADLINES, host_charts)
                 yield CompareView()
         yield Static("", id="field-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def tabs(self) -> TabbedPanes:
@@ -338,7 +345,8 @@ class MainScreen(PromptScreen):
             return
         widget = self.query_one(f"#{field_id(path)}")
         widget.focus()
-        widget.scroll_visible()
+        # after the pane, shown just now, has its layout: scrolling before it has no effect
+        self.call_after_refresh(widget.scroll_visible, animate=False)
 
     def action_help(self) -> None:
         lines = commands.help_lines(self.app.config.keymap)  # type: ignore[attr-defined]
@@ -365,6 +373,17 @@ class MainScreen(PromptScreen):
         from .explain import ExplainScreen
 
         self.app.push_screen(ExplainScreen(self.scenario, event.path, self.report))
+
+    def _selected_figure(self) -> str:
+        tab = self.active_tab()
+        return self.results_tab("host" if tab == "compare" else tab).figures.selected
+
+    @on(AnalysisRequested)
+    def _analyse(self, event: AnalysisRequested) -> None:
+        if event.what == "solve":
+            self.action_solve(event.path)
+        else:
+            self.action_sensitivity(event.path)
 
     def action_animate(self) -> None:
         if self.animation.running:
@@ -395,20 +414,6 @@ class MainScreen(PromptScreen):
             self._stale.add("compare")
             self._refresh_charts()
 
-    def action_calibrate(self) -> None:
-        """Fit mbu/mfu/prefill_mfu/step cost to a figure the user measured (as the CLI's
-        ``calibrate``); the fitted keys become unsaved edits, with the measurement noted."""
-        from .calibrate import CalibrateScreen, calibrated
-
-        def fit(answer: tuple[str, float] | None) -> None:
-            if answer is not None:
-                self.scenario, message = calibrated(self.scenario, *answer)
-                self.query_one(InputsPane).show_values(self.scenario.values)
-                self.changed()
-                self.notify(message, title="Calibrated")
-
-        self.app.push_screen(CalibrateScreen(self.report), fit)
-
     def action_toggle_blink(self) -> None:
         """A blinking cursor repaints twice a second: over a slow link, turn it off."""
         config = self.app.config  # type: ignore[attr-defined]
@@ -431,24 +436,6 @@ class MainScreen(PromptScreen):
 
     def action_new(self) -> None:
         self.documents.new()
-
-    def action_download(self, what: str) -> None:
-        """Deliver the scenario, the report, a screenshot or the charts to the user."""
-        from .. import exports
-
-        scenario = self.scenario
-        if what == "scenario":
-            text, name = exports.scenario_toml(scenario)
-        elif what == "report":
-            text, name = exports.report_markdown(scenario, self.report)
-        elif what == "screenshot":
-            text, name = self.app.export_screenshot(), f"{exports.slug(scenario.name)}.svg"
-        else:
-            tab = self.active_tab()
-            charts = [c for c in self.results_tab(tab).deck.charts if c.display] \
-                if tab != "compare" else list(self.compare.children)
-            text, name = exports.charts_text(scenario, charts)
-        exports.deliver(self.app, text, name)
 
     def request_quit(self) -> None:
         def leave() -> None:

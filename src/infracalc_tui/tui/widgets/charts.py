@@ -31,7 +31,9 @@ Flag = tuple[float, str, str, bool]  # x, label, shorter label, below the plot
 LINE = "braille"  # 2x4 dots per cell: the finest line
 BLOCKS = "hd"  # 2x2 quadrant blocks: a second kind of line, told apart without colour
 DOTS = "dot"
+BAND = "┄"  # a thin dashed line: the P10 and P90 edges of an uncertainty band
 GLYPH = {LINE: "⠤", BLOCKS: "▄", DOTS: "•", "●": "●"}
+BAND_LABEL = "P10-P90"
 
 # plotext draws in plain text (its "clear" theme); we colour by character class from the
 # app's theme: cheaper than parsing ANSI, follows any theme, and NO_COLOR keeps the markers
@@ -42,6 +44,7 @@ _MARKS = (
     (re.compile(r"(?<![A-Za-z])x+(?![A-Za-z])"), "warning"),
     (re.compile(r"(?<![A-Za-z0-9])\++(?![A-Za-z0-9])"), "success"),
     (re.compile(r"●+"), "accent"),
+    (re.compile(f"{BAND}+"), "warning"),
     (re.compile(r"[┌┐└┘─│┤├┬┴┼]+"), "foreground-muted"),
 )
 
@@ -243,6 +246,41 @@ def log_axis(plt: Any, lo: float, hi: float, ticks: int, unit: str = "",
         plt.yticks([math.log10(t) for t in at], tk.labels(at, unit, log=True), yside=yside)
 
 
+class Banded:
+    """A chart that can also draw the P10 and P90 of its line (``engine.uncertainty.Bands``),
+    given later and separately: a Monte Carlo run is too slow for every keystroke, so a
+    worker computes it and ``show_bands`` redraws this chart alone. The bands stay until
+    replaced: ``show_bands(None)`` removes them (e.g. when they no longer match the values).
+    """
+
+    bands: Any = None
+    _strips: list[Strip] | None
+
+    def show_bands(self, bands: Any) -> None:
+        self.bands = bands
+        self._strips = None
+        self.refresh()  # type: ignore[attr-defined]
+
+    def band_legend(self) -> list[tuple[str, str]]:
+        return [(BAND, BAND_LABEL)] if self.bands is not None else []
+
+    def band_arrays(self, lo: float, hi: float, at_most: int) -> list[tuple[Any, Any]]:
+        """(x, y) of the P10 and P90 lines within lo..hi, thinned to ``at_most`` points and
+        finite only; none without bands."""
+        b = self.bands
+        if b is None:
+            return []
+        x = np.asarray(b.x, dtype=float)
+        out = []
+        for y in (b.p10, b.p90):
+            y = np.asarray(y, dtype=float)
+            ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y) & (x >= lo) & (x <= hi))
+            if ok.size:
+                i = ok[thin(ok.size, at_most, x[ok], [])]
+                out.append((x[i], y[i]))
+        return out
+
+
 class FleetUsersChart(Chart):
     """GPUs (left axis) and facility megawatts (right axis) against users, all log scaled.
     The right axis is offset so the two parallel lines do not lie on top of each other."""
@@ -315,11 +353,11 @@ class CostVsUtilizationChart(Chart):
             money_axis(plt, *span, self.y_ticks())
 
 
-class ProjectionChart(Chart):
+class ProjectionChart(Banded, Chart):
     title = "profit projection"
 
     def legend(self, d: Projection) -> list[tuple[str, str]]:
-        return [(BLOCKS, "revenue"), (DOTS, "cost"), (LINE, "profit")]
+        return [(BLOCKS, "revenue"), (DOTS, "cost"), (LINE, "profit"), *self.band_legend()]
 
     def flags(self, d: Projection) -> list[Flag]:
         """Break-even under the plot (where profit crosses $0), replacements above it: two
@@ -331,7 +369,6 @@ class ProjectionChart(Chart):
                            "", True))
         return out
 
-
     def draw(self, plt: Any, d: Projection) -> None:
         never = " · no break-even" if d.break_even_month is None else ""
         plt.title(f"Cumulative $ by month{never}")
@@ -342,8 +379,11 @@ class ProjectionChart(Chart):
             keep.append(d.break_even_month)
         i = thin(len(d.months), max(8, 2 * self.canvas[0]), d.months, keep)
         months = np.asarray(d.months, dtype=float)[i]
-        span = finite_range(d.revenue, d.cost, d.profit, [0.0])
-        if not months.size or span is None:
+        if not months.size:
+            return
+        bands = self.band_arrays(float(months.min()), float(months.max()), len(i))
+        span = finite_range(d.revenue, d.cost, d.profit, [0.0], *(y for _, y in bands))
+        if span is None:
             return
         if span[0] < 0 < span[1]:
             plt.hline(0.0)  # profit above the line, loss below
@@ -351,6 +391,8 @@ class ProjectionChart(Chart):
             plt.vline(m)
         if d.break_even_month is not None:
             plt.vline(d.break_even_month)
+        for x, y in bands:  # first: the lines drawn after them stay whole on top
+            plt.plot(x, y, marker=BAND)
         for series, marker in ((d.revenue, BLOCKS), (d.cost, DOTS), (d.profit, LINE)):
             y = np.asarray(series, dtype=float)[i]
             ok = np.isfinite(y)
@@ -396,5 +438,5 @@ class FrontierChart(Chart):
             self.set_x(plt, lo, hi, at, tk.labels(at, "h"))
 
 
-__all__ = ["Bars", "Chart", "CostVsUtilizationChart", "FleetUsersChart", "FrontierChart",
-           "Heatmap", "ProjectionChart"]
+__all__ = ["BAND", "BAND_LABEL", "Banded", "Bars", "Chart", "CostVsUtilizationChart",
+           "FleetUsersChart", "FrontierChart", "Heatmap", "ProjectionChart"]

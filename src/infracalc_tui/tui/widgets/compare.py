@@ -30,8 +30,8 @@ class CompareTable(LineTable):
 
 
 class CompareView(Vertical):
-    HEADER = ("Configuration", "Profit/day", "Break-even", "Threads", "tok/s", "Fits",
-              "Hardware")
+    # "Cost" (hardware cost), not "Hardware": at 120x40 the names then fit whole
+    HEADER = ("Configuration", "Profit/day", "Break-even", "Threads", "tok/s", "Fits", "Cost")
 
     def __init__(self, id: str = "compare") -> None:
         super().__init__(id=id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...scenario.schema import Field
 
-WIDTH = 25  # columns a label has in the pane (46 wide) beside a 16-column input
+WIDTH = 25  # columns a label has in the pane (47 wide) beside a 16-column input
 
 SHORT: dict[str, str] = {
     "model.preset": "Model",

@@ -60,11 +60,23 @@ class ExplainRequested(Message):
         self.path = path
 
 
+class AnalysisRequested(Message):
+    """Solve for (``s``) or the sensitivity of (``t``) the figure under the cursor."""
+
+    def __init__(self, path: str, what: str) -> None:
+        super().__init__()
+        self.path, self.what = path, what
+
+
 class FiguresTable(LineTable):
     """Headline figures, one per row; a cursor row that enter, `e` or a double click explains."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e,enter", "explain", "Explain", tooltip="Show how this figure was computed"),
+        Binding("s", "analyse('solve')", "Solve", tooltip="The input value that makes this "
+                "figure reach a target", show=False),
+        Binding("t", "analyse('sensitivity')", "Sensitivity", tooltip="Which inputs move this "
+                "figure most (tornado)", show=False),
     ]
 
     def __init__(self, paths: tuple[str, ...], **kw: Any) -> None:
@@ -81,6 +93,13 @@ class FiguresTable(LineTable):
 
     def action_explain(self) -> None:
         self.post_message(ExplainRequested(self.paths[self.cursor_row]))
+
+    def action_analyse(self, what: str) -> None:
+        self.post_message(AnalysisRequested(self.paths[self.cursor_row], what))
+
+    @property
+    def selected(self) -> str:
+        return self.paths[self.cursor_row]
 
     def activate(self, row: int) -> None:
         self.action_explain()

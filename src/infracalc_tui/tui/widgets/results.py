@@ -74,8 +74,8 @@ class ResultsTab(Vertical):
             top.display, deck.display, hint.display = self.view == 0, self.view != 0, \
                 self.view == 0
             deck.set_page(max(0, self.view - 1))
-            hint.update(f"F8: charts ({len(deck.charts)}) · Enter explains a figure · "
-                        "F2 inputs")
+            # fits the 53 columns the results have at 100 columns
+            hint.update(f"F8 charts ({len(deck.charts)}) · Enter explains · F2 inputs")
         else:
             top.display = deck.display = True
             hint.display = False
