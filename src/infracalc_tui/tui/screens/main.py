@@ -28,8 +28,10 @@ from .. import commands
 from ..animation import ThreadAnimation
 from ..services.documents import Documents, dialogs
 from ..services.recovery_service import RecoveryService
+from ..uncertainty_view import UncertaintyView
 from ..widgets.chart_sets import fleet_charts, host_charts
 from ..widgets.compare import CompareTable, CompareView
+from ..widgets.deck import ChartDeck
 from ..widgets.figures import (
     FLEET_HEADLINES,
     HOST_HEADLINES,
@@ -60,6 +62,7 @@ class MainScreen(Workbench, PromptScreen):
         self.documents = Documents(self, scenario, path, self._loaded, self._saved)
         self.recovery = RecoveryService(self, self.documents)
         self.animation = ThreadAnimation(self, lambda: self.recompute())
+        self.uncertainty = UncertaintyView(self)
         self._first_report = first_report  # computed meanwhile by a child process, if any
         self.report: dict[str, Any] = {} if first_report else report_for(scenario)
         self.errors: dict[str, str] = {}  # field -> why its text is refused
@@ -170,6 +173,11 @@ class MainScreen(Workbench, PromptScreen):
         Freezing them keeps the garbage collector from rescanning them mid-keystroke (its
         full passes cost ~100 ms with Textual's object count)."""
         gc.freeze()
+        self.uncertainty.changed(self.scenario)  # an uncertain file's ranges, once all is in
+
+    @on(ChartDeck.ChartsMounted)
+    def _charts_in(self) -> None:
+        self.uncertainty.reshow()  # bands that came back before their chart
 
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
@@ -247,10 +255,18 @@ class MainScreen(Workbench, PromptScreen):
         self.changed()
 
     def changed(self) -> None:
-        """The scenario changed: title, figures, and (a moment later) the recovery file."""
+        """The scenario changed: title, figures, and (a moment later) the recovery file and
+        the ranges of an uncertain scenario."""
         self.update_title()
         self.recompute()
         self.recovery.schedule()
+        self.uncertainty.changed(self.scenario)
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        if event.worker.name == "uncertainty" and event.state == WorkerState.SUCCESS:
+            self.uncertainty.done(event.worker.result)
 
     def update_title(self) -> None:
         title, sub_title = self.documents.title()

@@ -24,8 +24,11 @@ def results_parts(tab: str, headlines: tuple[str, ...],
                   charts: Callable[[], list[Widget]]) -> ComposeResult:
     """A tab's children, composed with the screen (``with ResultsTab(...):``), so they all
     exist from the screen's first moment, even when the app quits in it."""
+    ranges = Static("", id=f"{tab}-ranges", classes="ranges")  # P10/P50/P90, when uncertain
+    ranges.display = False
     yield Horizontal(FiguresTable(headlines, id=f"{tab}-figures"),
-                     Warnings(id=f"{tab}-warnings", classes="warnings"), classes="top")
+                     Vertical(Warnings(id=f"{tab}-warnings", classes="warnings"), ranges,
+                              classes="side"), classes="top")
     yield Static("", id=f"{tab}-hint", classes="view-hint")
     yield ChartDeck(charts, id=f"{tab}-deck")
 
