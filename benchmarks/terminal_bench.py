@@ -20,7 +20,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-FIGURE = "267k GPUs"  # a headline figure of the default scenario: the first useful screen
+def _first_figure() -> str:
+    """The default scenario's GPU count as the dashboard shows it: the first useful screen
+    (from the engine, so that the benchmark follows the model)."""
+    from infracalc_tui.calc import report_for
+    from infracalc_tui.scenario import load
+    from infracalc_tui.scenario.presets import default_path
+
+    return f"{report_for(load(default_path()))['fleet']['gpus'] / 1e3:.0f}k GPUs"
+
+
+FIGURE = _first_figure()
 UP, F2 = "\x1b[A", "\x1bOQ"
 
 

@@ -55,7 +55,8 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         epilog="commands: " + ", ".join(COMMANDS) + " (each has --help)")
     top.add_argument("file", nargs="?", help="scenario file to open (default: the shipped "
                      "'GPT-4o for 1B users' preset)")
-    top.add_argument("--version", action="version", version=f"infracalc {__version__}")
+    top.add_argument("--version", action="version",
+                     version=f"infracalc {__version__} (commands: {', '.join(COMMANDS)})")
     subs: dict[str, argparse.ArgumentParser] = {}
 
     def sub(name: str, help: str) -> argparse.ArgumentParser:

@@ -167,6 +167,7 @@ def test_console_script_and_module_entry_points() -> None:
     for cmd in ([str(script)], [sys.executable, "-m", "infracalc_tui"]):
         out = subprocess.run([*cmd, "--version"], capture_output=True, text=True, check=True)
         assert out.stdout.startswith("infracalc ")
+        assert "serve" in out.stdout and "mcp" in out.stdout  # the issue: --version lists them
         helped = subprocess.run([*cmd, "sweep", "--help"], capture_output=True, text=True)
         assert helped.returncode == 0 and "--vary" in helped.stdout
     listed = subprocess.run([str(script), "--help"], capture_output=True, text=True).stdout

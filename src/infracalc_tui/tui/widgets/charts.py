@@ -223,6 +223,23 @@ def thin(n: int, at_most: int, x: np.ndarray, keep: list[float]) -> np.ndarray:
     return np.array(sorted(picked))
 
 
+def corners(*series: Any) -> np.ndarray:
+    """Indices where any of the series bends (its second difference is not ~0), and both
+    ends. A piecewise-linear series (the profit projection: linear between purchases) drawn
+    through them is the same line from a tenth of the points: plotext's cost grows with
+    the segments it interpolates, and this chart is redrawn on every keystroke."""
+    n = len(series[0])
+    if n <= 2:
+        return np.arange(n)
+    bend = np.zeros(n - 2, dtype=bool)
+    for y in series:
+        y = np.asarray(y, dtype=float)
+        with np.errstate(all="ignore"):
+            scale = float(np.nanmax(np.abs(y))) if np.isfinite(y).any() else 1.0
+            bend |= ~(np.abs(np.diff(y, 2)) <= 1e-9 * (scale or 1.0))  # NaN: a bend
+    return np.unique(np.concatenate(([0], np.flatnonzero(bend) + 1, [n - 1])))
+
+
 def finite_range(*arrays: Any) -> tuple[float, float] | None:
     """(min, max) over the finite values of the arrays, None when there are none."""
     values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
@@ -302,7 +319,9 @@ class FleetUsersChart(Chart):
         span = finite_range(users[ok]) if ok.any() else None
         if span is None:
             return
-        i = thin(len(users), max(8, self.canvas[0]), users, [])
+        # lines straight on log-log axes: a point every third column draws the same line
+        # at a third of plotext's cost (this chart is redrawn on every keystroke)
+        i = thin(len(users), max(8, self.canvas[0] // 3), users, [])
         g = finite_range(d.gpus[g_ok]) if g_ok.any() else None
         m = finite_range(d.facility_mw[m_ok]) if m_ok.any() else None
         decades = max(math.log10(r[1] / r[0]) if r else 0.0 for r in (g, m))
@@ -377,7 +396,8 @@ class ProjectionChart(Banded, Chart):
         keep = [m for r in d.replacement_months for m in (r - 1, r)]
         if d.break_even_month is not None:
             keep.append(d.break_even_month)
-        i = thin(len(d.months), max(8, 2 * self.canvas[0]), d.months, keep)
+        i = np.union1d(corners(d.revenue, d.cost, d.profit),
+                       np.flatnonzero(np.isin(d.months, keep)))
         months = np.asarray(d.months, dtype=float)[i]
         if not months.size:
             return
