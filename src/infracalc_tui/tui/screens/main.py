@@ -7,7 +7,6 @@ and recovery are services (``services/``); each command is declared once (``comm
 
 from __future__ import annotations
 
-import contextlib
 import gc
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from ...calc import parse_field_text, report_for
-from ...config import save_config
 from ...formatting import plain_number
 from ...prefetch import Prefetch
 from ...scenario import BY_PATH, Scenario, ScenarioError
@@ -440,15 +438,6 @@ class MainScreen(Workbench, PromptScreen):
             self._stale.add("compare")
             self._refresh_charts()
 
-    def action_toggle_blink(self) -> None:
-        """A blinking cursor repaints twice a second: over a slow link, turn it off."""
-        config = self.app.config  # type: ignore[attr-defined]
-        config.cursor_blink = not config.cursor_blink
-        for field in self.query(Input):
-            field.cursor_blink = config.cursor_blink
-        save_config_quietly(config)
-        self.notify(f"Cursor blink {'on' if config.cursor_blink else 'off'} (remembered)")
-
     # -- files ------------------------------------------------------------------------------
 
     def action_save(self) -> None:
@@ -489,16 +478,7 @@ class MainScreen(Workbench, PromptScreen):
         self.recovery.drop()
         self.update_title()
 
-    def palette_fields(self) -> list[tuple[str, str, str]]:
-        """(title, help, path) for each field, for the palette's "Edit: …" entries."""
-        return [(f"Edit: {f.label} [{f.section}]", f.help, f.path) for f in BY_PATH.values()]
 
 
 def _title_line(title: str, sub_title: str) -> str:
     return f"{title}  ·  {sub_title}"
-
-
-def save_config_quietly(config: Any) -> None:
-    """Remember a preference; a read-only config folder only loses the preference."""
-    with contextlib.suppress(OSError):
-        save_config(config)

@@ -4,9 +4,14 @@ scenario (solve, sensitivity, compare, calibrate) and the downloads. A mixin of
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import Input
+
+from ...config import save_config
+from ...scenario import BY_PATH
 from ..services.documents import dialogs
 from ..widgets.inputs import InputsPane
 
@@ -92,3 +97,22 @@ class Workbench:
                 if tab != "compare" else list(self.compare.children)
             text, name = exports.charts_text(scenario, charts)
         exports.deliver(self.app, text, name)
+
+    def action_toggle_blink(self) -> None:
+        """A blinking cursor repaints twice a second: over a slow link, turn it off."""
+        config = self.app.config  # type: ignore[attr-defined]
+        config.cursor_blink = not config.cursor_blink
+        for field in self.query(Input):
+            field.cursor_blink = config.cursor_blink
+        save_config_quietly(config)
+        self.notify(f"Cursor blink {'on' if config.cursor_blink else 'off'} (remembered)")
+
+    def palette_fields(self) -> list[tuple[str, str, str]]:
+        """(title, help, path) for each field, for the palette's "Edit: …" entries."""
+        return [(f"Edit: {f.label} [{f.section}]", f.help, f.path) for f in BY_PATH.values()]
+
+
+def save_config_quietly(config: Any) -> None:
+    """Remember a preference; a read-only config folder only loses the preference."""
+    with contextlib.suppress(OSError):
+        save_config(config)
