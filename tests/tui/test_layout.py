@@ -78,3 +78,14 @@ def test_every_headline_label_fits_the_figures_table() -> None:
 
     assert not [p for p in FLEET_HEADLINES + HOST_HEADLINES
                 if len(figure_label(p)) > LABEL_WIDTH]
+
+
+async def test_the_footer_fits_80_columns() -> None:
+    """At 80x24 too, every footer key is whole (none cut at the edge, as "^q Qui" was)."""
+    app = make_app("llama70b-own-hardware")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query("FooterKey"))
+        assert keys and all(0 < k.region.right <= 80 for k in keys), \
+            [(k.description, k.region) for k in keys]
+        assert "Quit" in [k.description for k in keys]

@@ -72,7 +72,9 @@ class FiguresTable(LineTable):
     """Headline figures, one per row; a cursor row that enter, `e` or a double click explains."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e,enter", "explain", "Explain", tooltip="Show how this figure was computed"),
+        # not in the footer: Ctrl+E Explain is (an 80-column footer holds no more)
+        Binding("e,enter", "explain", "Explain", tooltip="Show how this figure was computed",
+                show=False),
         Binding("s", "analyse('solve')", "Solve", tooltip="The input value that makes this "
                 "figure reach a target", show=False),
         Binding("t", "analyse('sensitivity')", "Sensitivity", tooltip="Which inputs move this "
