@@ -105,9 +105,10 @@ def host_investment(v: Values, e: Mapping[str, Array]) -> dict[str, Array]:
     """NPV, IRR and profit margin of the host, from its economics ``e``."""
     hardware, margin = e["host.hardware_cost_usd"], e["host.margin_usd_per_day"]
     years, resale = v("host.lifespan_years"), v("host.resale_pct")
+    with np.errstate(over="ignore"):  # a margin beyond float range is reported as null
+        margin_pct = div(e["host.profit_usd_per_day"], e["host.revenue_usd_per_day"]) * 100.0
     return {
         "host.npv_usd": npv(v("host.discount_rate"), hardware, margin, years, resale),
         "host.irr_pct": _irr_memoised(hardware, margin, years, resale),
-        "host.profit_margin_pct": div(e["host.profit_usd_per_day"],
-                                      e["host.revenue_usd_per_day"]) * 100.0,
+        "host.profit_margin_pct": margin_pct,
     }
