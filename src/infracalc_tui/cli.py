@@ -410,7 +410,6 @@ def _load(file: str, settings: list[str]) -> Any:
 def _parse_vary(spec: str) -> tuple[str, np.ndarray]:
     import numpy as np
 
-    from .scenario import field
     from .scenario.numbers import parse_number
     from .scenario.validate import check_value
 
@@ -418,13 +417,7 @@ def _parse_vary(spec: str) -> tuple[str, np.ndarray]:
     parts = rng.split(":")
     if not sep or len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] != "log"):
         raise UsageError(f"--vary {spec!r}: expected SECTION.KEY=START:STOP:STEPS[:log]")
-    try:
-        f = field(path)
-    except KeyError as exc:
-        raise UsageError(f"--vary: {exc.args[0]}") from None
-    if not f.numeric:
-        raise UsageError(f"--vary {path}: only numeric keys can be varied ({path} is "
-                         f"{f.allowed()})")
+    f = numeric_field(path, "--vary")
     try:
         start, stop = parse_number(parts[0]), parse_number(parts[1])
         steps = int(parts[2])
@@ -445,6 +438,21 @@ def _parse_vary(spec: str) -> tuple[str, np.ndarray]:
         if problem:
             raise _ScenarioErrors([problem])
     return path, values
+
+
+def numeric_field(path: str, flag: str) -> Any:
+    """The schema field of a numeric input named on the command line (``--vary``,
+    ``--range``); a UsageError naming ``flag`` when it is unknown or not a number."""
+    from .scenario import field
+
+    try:
+        f = field(path)
+    except KeyError as exc:
+        raise UsageError(f"{flag}: {exc.args[0]}") from None
+    if not f.numeric:
+        raise UsageError(f"{flag} {path}: only numeric keys can be varied ({path} is "
+                         f"{f.allowed()})")
+    return f
 
 
 def _cell(x: Any) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import formatting as fmt
-from .cli import UsageError, _json, _load
+from .cli import UsageError, _json, _load, numeric_field
 
 if TYPE_CHECKING:
     import argparse
@@ -68,19 +68,6 @@ def add_parsers(sub: Callable[[str, str], argparse.ArgumentParser], sets: dict[s
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-def _numeric_field(path: str, flag: str) -> Field:
-    from .scenario import field
-
-    try:
-        f = field(path)
-    except KeyError as exc:
-        raise UsageError(f"{flag}: {exc.args[0]}") from None
-    if not f.numeric:
-        raise UsageError(f"{flag} {path}: only numeric inputs can be varied ({path} is "
-                         f"{f.allowed()})")
-    return f
-
 
 def _numeric_output(path: str, flag: str) -> None:
     from .engine import OUTPUTS
@@ -150,7 +137,7 @@ def solve_json(scenario: Scenario, target_spec: str, vary: str, range_text: str 
         raise UsageError(f"--target {target_spec!r}: expected SECTION.KEY=VALUE")
     _numeric_output(target, "--target")
     goal = _number(goal_text, f"--target {target}")
-    f = _numeric_field(vary.strip(), "--vary")
+    f = numeric_field(vary.strip(), "--vary")
     lo, hi = _range(f, range_text, "--range") if range_text else _allowed_range(f)
     current = scenario.values.get(f.path)
     try:
@@ -176,7 +163,7 @@ def _cmd_solve(ns: argparse.Namespace) -> int:
     scenario = _load(ns.file, ns.set)
     out = solve_json(scenario, ns.target, ns.vary, ns.range)
     target, goal, value = out["target"], out["target_value"], out["value"]
-    f = _numeric_field(out["vary"], "--vary")
+    f = numeric_field(out["vary"], "--vary")
     current = scenario.values.get(f.path)
     if ns.format == "json":
         print(_json(out))
@@ -219,7 +206,7 @@ def _cmd_sensitivity(ns: argparse.Namespace) -> int:
         key, sep, text = item.partition("=")
         if not sep:
             raise UsageError(f"--range {item!r}: expected SECTION.KEY=LO:HI")
-        f = _numeric_field(key.strip(), "--range")
+        f = numeric_field(key.strip(), "--range")
         ranges[f.path] = _range(f, text, "--range")
     inputs = swingable_inputs(scenario)
     have = {s.key for s in inputs}
