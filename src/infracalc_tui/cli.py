@@ -475,21 +475,29 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)
 
 
-def _table(report: dict[str, Any], lead: str = "fleet") -> str:
-    """The report as text, led by the section the scenario is about (as the app opens)."""
+def report_sections(report: dict[str, Any], lead: str = "fleet"
+                    ) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(title, [(label, value as shown, key)]) per section, led by the one the scenario is
+    about (as the app opens): what the table and the markdown report both lay out."""
     from .engine import OUTPUTS
 
-    lines = [f"{report['name']}"]
     titles = {"throughput": "Throughput", "fleet": "Fleet", "host": "Host"}
-    order = [lead, *(s for s in titles if s != lead)]
-    for section in order:
-        title = titles[section]
-        lines.append(f"\n{title}")
+    out = []
+    for section in [lead, *(s for s in titles if s != lead)]:
+        rows = []
         for key, val in report[section].items():
             o = OUTPUTS.get(f"{section}.{key}")
-            label = o.label if o else key
             shown = fmt.value(val, o.unit if o else "", o.integer if o else False)
-            lines.append(f"  {label:36} {shown:>18}   {section}.{key}")
+            rows.append((o.label if o else key, shown, f"{section}.{key}"))
+        out.append((titles[section], rows))
+    return out
+
+
+def _table(report: dict[str, Any], lead: str = "fleet") -> str:
+    lines = [f"{report['name']}"]
+    for title, rows in report_sections(report, lead):
+        lines.append(f"\n{title}")
+        lines += [f"  {label:36} {shown:>18}   {key}" for label, shown, key in rows]
     if report["warnings"]:
         lines.append("\nWarnings")
         lines += [f"  ! {w}" for w in report["warnings"]]

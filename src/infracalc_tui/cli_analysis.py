@@ -332,21 +332,15 @@ def _cell(x: Any) -> str:
 def markdown_report(report: dict[str, Any], lead: str = "fleet") -> str:
     """The report as markdown tables (one per section, led by the one the scenario is about,
     as the table and the app do), to paste into docs."""
-    from .engine import OUTPUTS
+    from .cli import report_sections
 
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = [f"# {esc(report['name'])}"]
-    titles = {"throughput": "Throughput", "fleet": "Fleet", "host": "Host"}
-    for section in [lead, *(s for s in titles if s != lead)]:
-        title = titles[section]
+    for title, rows in report_sections(report, lead):
         lines += ["", f"## {title}", "", "| figure | value | key |", "|---|---:|---|"]
-        for key, val in report[section].items():
-            o = OUTPUTS.get(f"{section}.{key}")
-            label = o.label if o else key
-            shown = fmt.value(val, o.unit if o else "", o.integer if o else False)
-            lines.append(f"| {esc(label)} | {esc(shown)} | `{section}.{key}` |")
+        lines += [f"| {esc(label)} | {esc(shown)} | `{key}` |" for label, shown, key in rows]
     if report["warnings"]:
         lines += ["", "## Warnings", ""] + [f"- {esc(w)}" for w in report["warnings"]]
     return "\n".join(lines)
