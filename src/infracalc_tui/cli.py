@@ -188,7 +188,7 @@ def _cmd_report(ns: argparse.Namespace) -> int:
     if ns.format == "json":
         print(_json(report))
     elif ns.format == "markdown":
-        from .cli_analysis import markdown_report
+        from .report_text import markdown_report
 
         print(markdown_report(report, scenario.opens_on))
     elif ns.format == "csv":
@@ -206,7 +206,9 @@ def _cmd_report(ns: argparse.Namespace) -> int:
             w.writerow(["warning", warning, ""])
         sys.stdout.write(out.getvalue())
     else:
-        print(_table(report, scenario.opens_on))
+        from .report_text import table
+
+        print(table(report, scenario.opens_on))
     return 0
 
 
@@ -473,32 +475,3 @@ def _json(obj: Any) -> str:
     import json
 
     return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)
-
-
-def report_sections(report: dict[str, Any], lead: str = "fleet"
-                    ) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """(title, [(label, value as shown, key)]) per section, led by the one the scenario is
-    about (as the app opens): what the table and the markdown report both lay out."""
-    from .engine import OUTPUTS
-
-    titles = {"throughput": "Throughput", "fleet": "Fleet", "host": "Host"}
-    out = []
-    for section in [lead, *(s for s in titles if s != lead)]:
-        rows = []
-        for key, val in report[section].items():
-            o = OUTPUTS.get(f"{section}.{key}")
-            shown = fmt.value(val, o.unit if o else "", o.integer if o else False)
-            rows.append((o.label if o else key, shown, f"{section}.{key}"))
-        out.append((titles[section], rows))
-    return out
-
-
-def _table(report: dict[str, Any], lead: str = "fleet") -> str:
-    lines = [f"{report['name']}"]
-    for title, rows in report_sections(report, lead):
-        lines.append(f"\n{title}")
-        lines += [f"  {label:36} {shown:>18}   {key}" for label, shown, key in rows]
-    if report["warnings"]:
-        lines.append("\nWarnings")
-        lines += [f"  ! {w}" for w in report["warnings"]]
-    return "\n".join(lines)

@@ -327,28 +327,9 @@ def _cell(x: Any) -> str:
     return fmt.NONE if x is None else (f"{x:.6g}" if _is_number(x) else str(x))
 
 
-# -- markdown --------------------------------------------------------------------------------
-
-def markdown_report(report: dict[str, Any], lead: str = "fleet") -> str:
-    """The report as markdown tables (one per section, led by the one the scenario is about,
-    as the table and the app do), to paste into docs."""
-    from .cli import report_sections
-
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    lines = [f"# {esc(report['name'])}"]
-    for title, rows in report_sections(report, lead):
-        lines += ["", f"## {title}", "", "| figure | value | key |", "|---|---:|---|"]
-        lines += [f"| {esc(label)} | {esc(shown)} | `{key}` |" for label, shown, key in rows]
-    if report["warnings"]:
-        lines += ["", "## Warnings", ""] + [f"- {esc(w)}" for w in report["warnings"]]
-    return "\n".join(lines)
-
-
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "solve": _cmd_solve, "sensitivity": _cmd_sensitivity, "uncertainty": _cmd_uncertainty,
     "compare": _cmd_compare}
 
-__all__ = ["COMMANDS", "HANDLERS", "add_parsers", "compare_reports", "markdown_report",
+__all__ = ["COMMANDS", "HANDLERS", "add_parsers", "compare_reports",
            "solve_json", "swingable_inputs"]

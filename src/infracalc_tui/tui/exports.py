@@ -29,7 +29,7 @@ def scenario_toml(scenario: Scenario) -> tuple[str, str]:
 
 
 def report_markdown(scenario: Scenario, report: dict[str, Any]) -> tuple[str, str]:
-    from ..cli_analysis import markdown_report
+    from ..report_text import markdown_report
 
     return markdown_report(report, scenario.opens_on), f"{slug(scenario.name)}-report.md"
 
