@@ -54,8 +54,8 @@ def finite(obj) -> None:
 
 @pytest.mark.parametrize("name", EDGES)
 @pytest.mark.parametrize("preset", ["llama70b-own-hardware", "gpt4o-1b-users"])
-async def test_edge_values_are_defined_everywhere(tmp_path: Path, preset: str,
-                                                  name: str) -> None:
+def test_edge_values_are_defined_in_the_engine_and_the_json(tmp_path: Path, preset: str,
+                                                           name: str) -> None:
     s = scenario(preset, EDGES[name])
     finite(report_for(s))  # the engine
     path = tmp_path / "edge.toml"
@@ -64,13 +64,20 @@ async def test_edge_values_are_defined_everywhere(tmp_path: Path, preset: str,
     with contextlib.redirect_stdout(out):
         assert cli.main(["report", str(path), "--format", "json"]) == 0
     finite(json.loads(out.getvalue(), parse_constant=lambda c: pytest.fail(c)))  # the JSON
+
+
+@pytest.mark.parametrize("preset", ["llama70b-own-hardware", "gpt4o-1b-users"])
+async def test_edge_values_show_no_nan_in_the_app(preset: str) -> None:
+    """One app per preset, each edge opened in turn (as File > Open would load it)."""
     app = make_app(preset)
-    async with app.run_test(size=(120, 40)) as pilot:  # the TUI
-        app.main.load_scenario(s, None)
-        for tab in ("f3", "f4"):
-            await pilot.press(tab)
-            await pilot.pause()
-            table = app.query_one(f"#{'fleet' if tab == 'f3' else 'host'}-figures",
-                                  FiguresTable)
-            shown = " ".join(table.get_cell(p) for p in table.paths)
-            assert not NAN.search(shown), shown
+    async with app.run_test(size=(120, 40)) as pilot:
+        for name, edge in EDGES.items():
+            app.main.load_scenario(scenario(preset, edge), None)
+            for tab in ("f3", "f4"):
+                await pilot.press(tab)
+                await pilot.pause()
+                table = app.query_one(f"#{'fleet' if tab == 'f3' else 'host'}-figures",
+                                      FiguresTable)
+                shown = " ".join(table.get_cell(p) for p in table.paths)
+                assert app.main.scenario.values == scenario(preset, edge).values, name
+                assert not NAN.search(shown), (name, shown)

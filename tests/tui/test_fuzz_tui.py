@@ -2,7 +2,7 @@
 resizes down to 20x8. No crash, no NaN or Infinity on screen, and while a field is invalid
 the figures shown are the engine's for the last valid scenario.
 
-Event counts: FUZZ_TUI_EVENTS (default 1,000 over four seeds; 10,000 in a deep run).
+Event counts: FUZZ_TUI_EVENTS (default 600 over four seeds; 10,000 in a deep run).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..conftest import pilot_wait_until
 from .conftest import make_app
 
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
-EVENTS = int(os.environ.get("FUZZ_TUI_EVENTS", 10_000 if DEEP else 1_000))
+EVENTS = int(os.environ.get("FUZZ_TUI_EVENTS", 10_000 if DEEP else 600))
 SEEDS = 4
 RESIZES = 100  # in all, spread over the seeds
 

@@ -4,7 +4,7 @@ Each generated file is broken TOML, random bytes, or well-formed TOML with wrong
 nested tables, odd numbers (NaN, inf, 1e308, huge integers), unknown sections and keys, or a
 future schema_version. The CLI must answer every one with exit 0 (valid) or 2 (a user error
 whose every line names the file), never a traceback; a valid file's JSON is strict.
-The example count comes from FUZZ_FILES (default 10,000; the "deep" profile runs 50,000).
+The example count comes from FUZZ_FILES (default 3,000; the "deep" profile runs 50,000).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from infracalc_tui.scenario import FIELDS, SECTIONS
 from infracalc_tui.scenario.io import MAX_FILE_BYTES
 
 DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
-EXAMPLES = int(os.environ.get("FUZZ_FILES", 50_000 if DEEP else 5_000))
+EXAMPLES = int(os.environ.get("FUZZ_FILES", 50_000 if DEEP else 3_000))
 REAL_KEYS = [f.path for f in FIELDS]
 
 odd_numbers = st.sampled_from([0, -1, -1e-300, 1e308, -1e308, math.nan, math.inf, -math.inf,
