@@ -3,9 +3,12 @@
 import math
 from pathlib import Path
 
+import numpy as np
+
 from infracalc_tui.calc import apply_settings, report_for
 from infracalc_tui.engine.alternatives import fleet_own_rent_api, host_own_rent_api
 from infracalc_tui.engine.investment import irr_pct, npv
+from infracalc_tui.engine.numeric import unique_rows
 from infracalc_tui.scenario import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +69,28 @@ def test_irr_with_resale_and_negative_rates() -> None:
     assert low < 0 and abs(npv_by_hand(low / 100, 2000, 1, 36, 0)) < 1e-6
     high = float(irr_pct(2000, 1, 3, 100))
     assert high > 0 and abs(npv_by_hand(high / 100, 2000, 1, 36, 100)) < 1e-6
+
+
+def test_irr_of_many_samples_solves_each_distinct_host_once() -> None:
+    """300 samples of three hosts (above DEDUPE_ABOVE): each sample's IRR zeroes its own
+    NPV by hand, the repeats get their host's rate and a host that never pays back is null."""
+    hosts = [(2000.0, 1.0, 3.0, 100.0), (1200.0, 2.0, 1.0, 0.0), (2000.0, -1.0, 3.0, 0.0)]
+    rows = [hosts[i % 3] for i in range(300)]
+    h, m, years, resale = (np.array(c) for c in zip(*rows, strict=True))
+    rates = irr_pct(h, m, years, resale)
+    assert rates.shape == (300,)
+    for i in (0, 1, 3, 4, 298):
+        hh, mm, yy, rr = rows[i]
+        assert abs(npv_by_hand(rates[i] / 100, hh, mm, round(yy * 12), rr)) < 1e-6
+    assert np.isnan(rates[2::3]).all() and np.isfinite(rates[0::3]).all()
+    assert np.array_equal(rates[0::3], np.full(100, rates[0]))
+
+
+def test_unique_rows_by_hand() -> None:
+    """Rows (1, 5), (2, 5), (1, 5), (nan, 5): three distinct plus the NaN row on its own."""
+    first, inverse = unique_rows(np.array([1.0, 2.0, 1.0, np.nan]), np.full(4, 5.0))
+    assert sorted(first.tolist()) == [0, 1, 3]
+    assert inverse[0] == inverse[2] and len({*inverse[[0, 1, 3]].tolist()}) == 3
 
 
 def test_irr_is_null_when_never_paid_back() -> None:

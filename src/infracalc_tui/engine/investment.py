@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import memo
-from .numeric import Array, arr, div, safe_floor
+from .numeric import Array, arr, div, safe_floor, unique_rows
 from .values import Values
 
 #: Below this |rate| the annuity is the month count (the closed form loses digits there).
@@ -29,6 +29,8 @@ TINY_RATE = 1e-9
 Y_LO, Y_HI = np.log(1e-4) / 12.0, 10.0
 #: bisections shrink the bracket to ~1e-5 in y; false-position steps then converge fast
 BISECTIONS, FALSE_POSITION = 20, 4
+#: above this many cash-flow rows the IRR is solved once per distinct row
+DEDUPE_ABOVE = 256
 
 
 def npv(rate: ArrayLike, hardware: ArrayLike, margin_per_day: ArrayLike, years: ArrayLike,
@@ -60,6 +62,11 @@ def irr_pct(hardware: ArrayLike, margin_per_day: ArrayLike, years: ArrayLike,
     between −99.99 % and e^120 − 1 (never pays back, pays back at once, or no outlay)."""
     h, m, n_years, resale = np.broadcast_arrays(*(arr(x) for x in (
         hardware, margin_per_day, years, resale_pct)))
+    if h.size > DEDUPE_ABOVE:  # Monte Carlo: often a few distinct hosts among the samples
+        first, inverse = unique_rows(h, m, n_years, resale)
+        if first.size < h.size:
+            picked = irr_pct(*(x.ravel()[first] for x in (h, m, n_years, resale)))
+            return picked[inverse].reshape(h.shape)
     monthly, n, resale = m * 365.0 / 12.0, n_years * 12.0, resale / 100.0
     whole = safe_floor(n)
 

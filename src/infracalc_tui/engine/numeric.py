@@ -58,3 +58,17 @@ def safe_floor(x: ArrayLike) -> Array:
 def safe_floor_scalar(x: float) -> int:
     """``safe_floor`` for one Python number (the explanations' ``floor``)."""
     return math.floor(x + FLOOR_SLACK * max(1.0, abs(x)))
+
+
+def unique_rows(*columns: Array) -> tuple[Array, Array]:
+    """(index of each distinct row's first occurrence, each row's distinct-row number) of
+    equal-shaped arrays read as columns: a costly per-row solve (the IRR) then runs once per
+    distinct row. Rows with a NaN count as distinct."""
+    st = np.stack([np.ravel(c) for c in columns])
+    order = np.lexsort(st)
+    s = st[:, order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (s[:, 1:] != s[:, :-1]).any(axis=0)
+    inverse = np.empty(order.size, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse

@@ -1,10 +1,11 @@
 """One model replica: its memory, decode step, batch, speed, prefill and power.
 
 ``replica_candidates`` evaluates a replica for every tensor-parallel width worth trying
-(powers of two up to 1024, and the smallest that fits) along a trailing axis, so the fleet
-can pick the width that serves it with the fewest GPUs (``fleet.choose_replica``); a width
-set in ``serving.tensor_parallel`` is the only candidate. Formulas: engine-spec
-'Throughput', plus the per-step costs and the power model of ``docs/model.md``.
+(powers of two up to one server or the smallest fit, at most 1024, and then the smallest
+fit) along a trailing axis, so the fleet can pick the width that serves it with the fewest
+GPUs (``fleet.choose_replica``); a width set in ``serving.tensor_parallel`` is the only
+candidate. Formulas: engine-spec 'Throughput', plus the per-step costs and the power
+model of ``docs/model.md``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .throughput import (
 )
 from .values import Values
 
-#: Widths tried by the automatic rule: 1, 2, 4, ... 1024, then the smallest that fits.
+#: Widths the automatic rule may try: 1, 2, 4, ... 1024 (cut at the widest valid), then the fit.
 POWERS_OF_TWO = 2.0 ** np.arange(11)
 
 
@@ -109,11 +110,17 @@ def replica_candidates(v: Values) -> dict[str, Any]:
     stream_mem = stream_kv_bytes(mem_tokens, m["kv"], m["layers"], m["win_layers"], m["window"])
     fit_tp = smallest_fit_tensor_parallel(m["weights"], stream_mem, usable)
     tp_set = v("serving.tensor_parallel")
+    # a width above one server (and above the smallest fit) is never valid: the powers of two
+    # stop at the widest that is valid anywhere (fewer candidates, the same choice)
+    gps = v("fleet.gpus_per_server")
+    limit = np.maximum(2.0 ** np.floor(np.log2(np.maximum(gps, 1.0)) + 1e-12), fit_tp)
+    top = np.max(limit) if np.isfinite(limit).all() else POWERS_OF_TWO[-1]
+    powers = POWERS_OF_TWO[: max(1, int(np.searchsorted(POWERS_OF_TWO, top, side="right")))]
     if tp_set.ndim == 0 and tp_set > 0:
         tp = tp_set[..., None]
     else:
         shape = np.broadcast_shapes(tp_set.shape, fit_tp.shape)
-        auto = np.concatenate([np.broadcast_to(POWERS_OF_TWO, (*shape, 11)),
+        auto = np.concatenate([np.broadcast_to(powers, (*shape, powers.size)),
                                np.broadcast_to(fit_tp, shape)[..., None]], axis=-1)
         tp = np.where(tp_set[..., None] > 0, tp_set[..., None], auto)
 
@@ -157,8 +164,7 @@ def replica_candidates(v: Values) -> dict[str, Any]:
     # GPU-joules per generated token: its share of a decode step on TP GPUs, plus the
     # query's prefill (T_in / prefill per GPU GPU-seconds) spread over its output tokens
     energy = power * tp * t_step / batch + prefill_power * div(e(t_in), prefill_gpu) / e(t_out)
-    gps = e(v("fleet.gpus_per_server"))
-    limit = np.maximum(2.0 ** np.floor(np.log2(np.maximum(gps, 1.0)) + 1e-12), e(fit_tp))
+    limit = e(limit)
     last = np.zeros(tp.shape, dtype=bool)
     last[..., -1] = tp.shape[-1] > 1
     valid = ((b_mem >= 1) & (tp <= limit)) | last | (tp.shape[-1] == 1)

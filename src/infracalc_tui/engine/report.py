@@ -84,7 +84,7 @@ def tensor_parallel_reason(values: Mapping[str, Any], raw: Mapping[str, Any], tp
     fit = int(np.asarray(raw["throughput.smallest_fit_tensor_parallel"]))
     if values["serving.tensor_parallel_rule"] == "smallest_fit":
         return f"automatic, smallest_fit: {fit} GPU(s) per replica hold the weights and one stream"
-    tried = [f"{2 ** i}: {ranked[i]:,.0f}" for i in range(min(11, ranked.shape[-1]))
+    tried = [f"{2 ** i}: {ranked[i]:,.0f}" for i in range(ranked.shape[-1] - 1)  # last: fit
              if np.isfinite(ranked[i]) and 2 ** i >= fit]
     return (f"automatic, fewest_gpus: {tp} GPU(s) per replica serve the fleet with the fewest "
             f"GPUs (GPUs by width: {'; '.join(tried)})")
