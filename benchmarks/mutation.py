@@ -56,10 +56,13 @@ def pytest_configure(config):
 """
 # Not per mutant: the hostile-file fuzz test (147 s of the suite's ~170 s), the profile refit
 # (14 s), the tests that only start a python to check its imports or entry points (~20 s
-# under mutmut), and the module-size rule (mutmut's copies are many times longer).
+# under mutmut), the MCP server's (a subprocess that mutmut's stats mode kills; its tools
+# print the CLI's JSON, tested here in-process), and the module-size rule (mutmut's copies
+# are many times longer).
 FUZZ, CLI = "tests/unit/test_fuzz_files.py::test_", "tests/unit/test_cli.py::test_"
 SLOW = ["--ignore=tests/unit/test_import_hygiene.py",
         "--ignore=tests/unit/test_module_sizes.py",  # a mutated module is mutmut's, not ours
+        "--ignore=tests/unit/test_mcp.py",  # a server subprocess: dies under mutmut's stats
         "--deselect=tests/unit/test_ledger.py::test_shipped_profiles_are_what_the_script_fits",
         f"--deselect={FUZZ}hostile_files_never_crash_the_cli",
         f"--deselect={FUZZ}the_real_command_prints_no_traceback",
@@ -180,7 +183,8 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         f"`python3 benchmarks/mutation.py` (mutmut {mutmut.__version__}, commit {commit}{took}): "
         "each mutant against the unit tests that reach its function (`tests/unit` less `SLOW` in "
         "the script: the hostile-file fuzz test, the profile refit, the import-hygiene, "
-        "entry-point and module-size tests), hypothesis shrinking off, seed 0. A survivor "
+        "entry-point, MCP-subprocess and module-size tests), hypothesis shrinking off, seed 0. "
+        "A survivor "
         "is a change that no test noticed. Kill rate = (killed + timeout + crashed) / (mutants − "
         "not checked − skipped). `mutmut show NAME` in the scratch copy (`--workdir`) shows one.\n",
         "| package | mutants | killed | timeout | survived | no tests | other | not checked "
