@@ -67,6 +67,7 @@ class MainScreen(Workbench, PromptScreen):
         self._stale: set[str] = {"fleet", "host", "compare"}
         self._last_field: str | None = None
         self._shown_values: dict[str, Any] | None = None
+        self._charts_due: tuple[str, Any, int] | None = None  # tab, values, frames waited
         self._bar_text: str | None = None
         self._title_shown = ""
 
@@ -315,8 +316,28 @@ class MainScreen(Workbench, PromptScreen):
         values = self._shown_values or self.scenario.values
         if tab == "compare":
             self.compare.show(self.scenario, values)
-        else:
-            self.results_tab(tab).deck.update_values(values)
+        elif self._charts_due is None:
+            self._charts_due = (tab, values, 0)
+            self.app.call_after_refresh(self._draw_charts)
+        else:  # already coming: with the newest values
+            self._charts_due = (tab, values, self._charts_due[2])
+
+    def _draw_charts(self) -> None:
+        """The charts, just after the frame that showed the figures: a plotext chart costs
+        10-13 ms to build, and a keystroke's figures should not wait for it. The deck builds
+        them here, between frames, so the next frame only copies them."""
+        if self._charts_due is None or not self.is_attached:
+            return
+        tab, values, waited = self._charts_due
+        if tab == self.active_tab() and self.results_tab(tab).figures.unpainted and waited < 3:
+            self._charts_due = (tab, values, waited + 1)  # that frame came before the figures
+            self.app.call_after_refresh(self._draw_charts)
+            return
+        self._charts_due = None
+        if tab != self.active_tab():
+            self._stale.add(tab)  # another tab opened meanwhile: this one catches up later
+            return
+        self.results_tab(tab).deck.update_values(values)
 
     def _tab_changed(self, tab: str) -> None:
         """Another tab is showing: it catches up. A watch of ``active``, not a message: a
@@ -415,22 +436,6 @@ class MainScreen(Workbench, PromptScreen):
             return
         self.action_show_tab("host")
         self.animation.start(self.report["host"]["max_threads"])
-
-    def action_add_config(self) -> None:
-        from ...scenario.catalog import gpus
-
-        count = self.scenario.values["host.gpu_count"]
-        entries = [(f"{spec.name} x{count}", Path(key)) for key, spec in gpus().items()]
-
-        def add(choice: Path | None) -> None:
-            if choice is not None:
-                self.compare.add(self.scenario, str(choice))
-                self._stale.add("compare")
-                self.action_show_tab("compare")
-                self._refresh_charts()
-
-        self.app.push_screen(dialogs().OpenScreen(
-            "Add a GPU configuration (count = host GPUs)", entries, allow_path=False), add)
 
     def on_key(self, event: Any) -> None:
         if event.key == "delete" and isinstance(self.app.focused, CompareTable) and \

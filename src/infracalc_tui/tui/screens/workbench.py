@@ -30,6 +30,23 @@ class Workbench:
         self.query_one(InputsPane).show_values(scenario.values)
         self.changed()
 
+    def action_add_config(self) -> None:
+        """Compare: another GPU configuration of the host (its count of GPUs)."""
+        from ...scenario.catalog import gpus
+
+        count = self.scenario.values["host.gpu_count"]
+        entries = [(f"{spec.name} x{count}", Path(key)) for key, spec in gpus().items()]
+
+        def add(choice: Path | None) -> None:
+            if choice is not None:
+                self.compare.add(self.scenario, str(choice))
+                self._stale.add("compare")
+                self.action_show_tab("compare")
+                self._refresh_charts()
+
+        self.app.push_screen(dialogs().OpenScreen(
+            "Add a GPU configuration (count = host GPUs)", entries, allow_path=False), add)
+
     def action_solve(self, target: str | None = None) -> None:
         """Goal seek: the value found becomes an unsaved edit of that input."""
         from .solve import SolveScreen

@@ -105,6 +105,12 @@ class Chart(PlotextPlot):
             return self._strips[y]
         return Strip.blank(self.size.width, self.rich_style)
 
+    def predraw(self) -> None:
+        """Draw now what the next repaint will copy (the main screen calls this between
+        frames, so that the frame itself is cheap)."""
+        if self.size.width and self.size.height:
+            self.render_line(0)
+
     def legend(self, data: Any) -> list[tuple[str, str]]:
         """(marker, label) of each series, in the order drawn; none by default."""
         return []

@@ -157,3 +157,5 @@ class ChartDeck(Vertical):
                 if print_ != self._prints.get(i):  # same series: nothing to redraw
                     self._prints[i] = print_
                     chart.show_data(data)
+                    if hasattr(chart, "predraw"):  # a plotext chart: built now, not in a frame
+                        chart.predraw()

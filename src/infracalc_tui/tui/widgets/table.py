@@ -75,6 +75,7 @@ class LineTable(Widget, can_focus=True):
         self.rows = rows
         self.cursor_row = max(0, min(self.cursor_row, len(rows) - 1))
         self._measure()
+        self.unpainted = True
         self.refresh(layout=grew)
 
     def _measure(self) -> None:
@@ -124,7 +125,11 @@ class LineTable(Widget, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    #: new rows not yet drawn: what follows a keystroke's figures waits for them
+    unpainted = False
+
     def render_line(self, y: int) -> Strip:
+        self.unpainted = False
         width = max(1, self.size.width)
         if self.header:
             if y == 0:
