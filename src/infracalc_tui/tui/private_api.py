@@ -30,6 +30,11 @@ FINGERPRINTS = {
     "textual.widgets._option_list:OptionList._update_lines": "fe2bedbdc372598b",
     "textual.app:App._on_key": "4746803647599ac2",
     "textual.message_pump:MessagePump._on_message": "12c0b6eb18e5ca10",
+    # screens/paint.py's PromptScreen overrides the first two and reads the dirty flags they
+    # do; MainScreen.paint_waits reads the _dirty_widgets that _on_update fills
+    "textual.screen:Screen._on_idle": "05781131b10da971",
+    "textual.screen:Screen._on_timer_update": "421401660de142c5",
+    "textual.screen:Screen._on_update": "8d962c0761ddb02e",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -23,6 +24,9 @@ class PromptScreen(Screen[None]):
 
     _last_paint = 0.0
     _resumed = False
+    #: paint the next frame as soon as it is ready, however recent the last (the second
+    #: half of a change: its charts, right after its figures)
+    unpaced = False
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Runs before Screen's own handler. The first resume is the app's start: every
@@ -38,25 +42,41 @@ class PromptScreen(Screen[None]):
             (self._layout_required or self._scroll_required or self._repaint_required
              or self._dirty_widgets) and not self._recompose_required
             and not self.app._batch_count and self.is_current
-            and time.monotonic() - self._last_paint >= UPDATE_PERIOD)
+            and (self.unpaced or time.monotonic() - self._last_paint >= UPDATE_PERIOD))
+
+    def paint_waits(self) -> bool:
+        """True while part of a change is still on its way to this screen (a widget has
+        new content whose repaint request has not arrived): then the change's parts are
+        painted in one frame, not two. The timer's frame still comes if it never arrives."""
+        return False
 
     async def _on_idle(self, event: events.Idle) -> None:
-        if self._paint_due():
+        if self._paint_due() and not self.paint_waits():
             event.prevent_default()  # painted: Screen's own idle handler has nothing to do
             self._on_timer_update()
         # otherwise Screen's handler runs next (resumes the timer, runs callbacks)
 
     def _on_timer_update(self) -> None:
         self._last_paint = time.monotonic()
+        self.unpaced = False
         super()._on_timer_update()
 
 
-def hold_gc_until_painted(widget: Any) -> None:
-    """No garbage collection between a keystroke and its frame: a collection costs 1 to
-    20 ms (~4 ms a change on average), and the one due runs just after the paint."""
+def hold_gc_until_painted(widget: Any, busy: Callable[[], bool] = lambda: False) -> None:
+    """No garbage collection between a keystroke and its frames: a collection costs 1 to
+    20 ms (~4 ms a change on average), and the one due runs just after the paint. While
+    ``busy()`` (the charts still to be built after the figures' frame) it waits a few more
+    frames."""
     if gc.isenabled():
         gc.disable()
-        widget.call_after_refresh(gc.enable)
+
+        def release(frames: int = 0) -> None:
+            if busy() and frames < 4:
+                widget.call_after_refresh(release, frames + 1)
+            else:
+                gc.enable()
+
+        widget.call_after_refresh(release)
         widget.set_timer(1.0, gc.enable)  # in case no frame comes (a dialog took over)
 
 

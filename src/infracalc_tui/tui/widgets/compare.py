@@ -75,14 +75,25 @@ class CompareView(Vertical):
         del configs[min(table.cursor_row, len(configs) - 1)]
         return True
 
-    def show(self, scenario: Scenario, values: Mapping[str, Any]) -> None:
+    _chart: tuple[Any, ...] | None = None  # the bars to draw once the table is shown
+
+    @property
+    def table(self) -> CompareTable:
+        return self.query_one(CompareTable)
+
+    def show(self, scenario: Scenario, values: Mapping[str, Any], chart_too: bool = True
+             ) -> None:
+        """The table now; the bar chart now or, with ``chart_too=False``, at ``show_chart``
+        (the main screen draws it just after the table's frame)."""
         if not self.mounted:
             return
-        table, chart = self.query_one(CompareTable), self.query_one(Bars)
+        table = self.query_one(CompareTable)
         configs = self.configs(scenario)
         if not configs:
             table.set_rows([])
-            chart.show("Profit per day", [], [], "")
+            self._chart = ("Profit per day", [], [], "")
+            if chart_too:
+                self.show_chart()
             return
         from ...engine import series
 
@@ -98,5 +109,12 @@ class CompareView(Vertical):
                          "yes" if c.fits_in_memory[i] else "no",
                          usd(float(c.hardware_cost[i]))))
         table.set_rows(rows)
-        chart.show("Profit per day by configuration", names,
-                   [float(x) for x in c.profit_per_day], "/day")
+        self._chart = ("Profit per day by configuration", names,
+                       [float(x) for x in c.profit_per_day], "/day")
+        if chart_too:
+            self.show_chart()
+
+    def show_chart(self) -> None:
+        if self._chart is not None and self.mounted:
+            self.query_one(Bars).show(*self._chart)
+            self._chart = None

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.strip import Strip
 from textual.widgets import Static
 
 from ... import formatting as fmt
@@ -45,6 +46,25 @@ class Bars(Static):
                   f"/{'yr' if b.period == 'year' else b.period}", [float(x) for x in b.shares])
 
     MIN_BAR = 6  # columns of bar worth keeping before labels wrap instead
+
+    _lines: list[Strip] | None = None
+    _lines_key: tuple[Any, ...] = ()
+
+    def render_line(self, y: int) -> Strip:
+        """Line API: the bars are laid out once per data, size and theme and then copied;
+        a Static lays its text out again on every repaint (~5 ms of a Compare keystroke)."""
+        key = (getattr(self, "_rows", None), self.size, self.app.theme)
+        if self._lines is None or key != self._lines_key:
+            base, width = self.rich_style, max(1, self.size.width)
+            lines = self.render().split("\n", allow_blank=True)
+            self._lines = [Strip(list(line.render(self.app.console))).apply_style(base)
+                           .crop(0, width).adjust_cell_length(width, base) for line in lines]
+            blank = Strip.blank(width, base)  # rich_style walks the DOM: once, not per row
+            self._lines += [blank] * max(0, self.size.height - len(self._lines))
+            self._lines_key = key
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self.size.width, self.rich_style)
 
     def render(self) -> Text:
         rows = getattr(self, "_rows", None)
