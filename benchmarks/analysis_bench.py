@@ -39,12 +39,21 @@ def scenario(ranges: dict[str, tuple[float, float]]):
     return parse("\n".join(lines))
 
 
-def main() -> None:
+def monte_carlo() -> dict[str, float]:
+    """Median ms of 10,000 samples of the whole report, per kind of uncertain input, and
+    the slowest of them (``mc_10k_ms``: the issue's target)."""
+    out = {}
     for label, ranges in SCENARIOS.items():
         s = scenario(ranges)
         spec, inputs = s.uncertainty_spec(), s.inputs
-        ms = median_ms(lambda: percentiles(inputs, spec, 10_000, 0))  # noqa: B023
-        print(f"uncertainty, 10,000 samples, {label:36} {ms:7.1f} ms")
+        out[label] = median_ms(lambda: percentiles(inputs, spec, 10_000, 0))  # noqa: B023
+    return {"mc_10k_ms": max(out.values()), **{f"mc_10k_ms {k}": v for k, v in out.items()}}
+
+
+def main() -> None:
+    for key, ms in monte_carlo().items():
+        if key != "mc_10k_ms":
+            print(f"uncertainty, 10,000 samples, {key.split(' ', 1)[1]:36} {ms:7.1f} ms")
     s = scenario({})
     inputs = swingable_inputs(s)
     ms = median_ms(lambda: sensitivity(s.inputs, "host.profit_usd_per_day", inputs))
