@@ -40,6 +40,7 @@ from ..widgets.inputs import FieldEdited, FieldFocused, InputsPane, field_id
 from ..widgets.results import ResultsTab, results_parts
 from ..widgets.table import LineTable
 from ..widgets.tabs import TabbedPanes
+from .pacing import ChartsAfterFigures
 from .paint import PromptScreen, first_frame_out, hold_gc_until_painted
 from .workbench import Workbench
 
@@ -51,7 +52,7 @@ KEY_INPUT = {"fleet": "fleet.users", "host": "pricing.charge_per_minute_usd",
 IDLE_HELP = "Tab moves between fields; ↑/↓ nudge a number (shift ×10); F1 help."
 
 
-class MainScreen(Workbench, PromptScreen):
+class MainScreen(Workbench, ChartsAfterFigures, PromptScreen):
     BINDINGS = commands.bindings()
 
     def __init__(self, scenario: Scenario, path: Path | None,
@@ -67,7 +68,6 @@ class MainScreen(Workbench, PromptScreen):
         self._stale: set[str] = {"fleet", "host", "compare"}
         self._last_field: str | None = None
         self._shown_values: dict[str, Any] | None = None
-        self._charts_due: tuple[str, Any, int] | None = None  # tab, values, frames waited
         self._bar_text: str | None = None
         self._title_shown = ""
 
@@ -316,41 +316,7 @@ class MainScreen(Workbench, PromptScreen):
         values = self._shown_values or self.scenario.values
         if tab == "compare":
             self.compare.show(self.scenario, values, chart_too=False)
-        if self._charts_due is None:
-            self._charts_due = (tab, values, 0)
-            self.app.call_after_refresh(self._draw_charts)
-        else:  # already coming: with the newest values
-            self._charts_due = (tab, values, self._charts_due[2])
-
-    def paint_waits(self) -> bool:
-        """The figures of the change just made have not reached this screen yet: the field's
-        own repaint waits for them (one frame for both, ~3 ms sooner)."""
-        if self._charts_due is None:
-            return False
-        tab = self._charts_due[0]
-        figures = self.compare.table if tab == "compare" else self.results_tab(tab).figures
-        return figures.unpainted and figures not in self._dirty_widgets
-
-    def _draw_charts(self) -> None:
-        """The charts, just after the frame that showed the figures: a plotext chart costs
-        10-13 ms to build, and a keystroke's figures should not wait for it. The deck builds
-        them here, between frames, so the next frame only copies them."""
-        if self._charts_due is None or not self.is_attached:
-            return
-        tab, values, waited = self._charts_due
-        figures = self.compare.table if tab == "compare" else self.results_tab(tab).figures
-        if tab == self.active_tab() and figures.unpainted and waited < 3:
-            self._charts_due = (tab, values, waited + 1)  # that frame came before the figures
-            self.app.call_after_refresh(self._draw_charts)
-            return
-        self._charts_due = None
-        if tab != self.active_tab():
-            self._stale.add(tab)  # another tab opened meanwhile: this one catches up later
-        elif tab == "compare":
-            self.compare.show_chart()
-        else:
-            self.results_tab(tab).deck.update_values(values)
-        self.unpaced = True  # the figures' frame was a moment ago: the charts follow at once
+        self.charts_after_figures(tab, values)
 
     def _tab_changed(self, tab: str) -> None:
         """Another tab is showing: it catches up. A watch of ``active``, not a message: a
