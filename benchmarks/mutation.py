@@ -175,6 +175,11 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         cells = [c["killed"], c["timeout"], c["survived"], c["no tests"], other, unseen, rate]
         name = package.removeprefix("src/infracalc_tui/")
         rows.append(f"| `{name}/` | {total} | " + " | ".join(map(str, cells)) + " |")
+    total = sum(sum(c.values()) for c in counts.values())
+    unchecked = sum(c[s] for c in counts.values() for s in UNSEEN)
+    partial = (f"**Partial run: {total - unchecked:,} of {total:,} mutants checked so far**; "
+               "`--workdir` on the same scratch copy goes on where it stopped.\n"
+               if unchecked else "")
     commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or "?"
     took = f", {seconds / 60:.0f} min" if seconds is not None else ""
@@ -187,6 +192,7 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         "A survivor "
         "is a change that no test noticed. Kill rate = (killed + timeout + crashed) / (mutants − "
         "not checked − skipped). `mutmut show NAME` in the scratch copy (`--workdir`) shows one.\n",
+        partial,
         "| package | mutants | killed | timeout | survived | no tests | other | not checked "
         "| kill rate |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
