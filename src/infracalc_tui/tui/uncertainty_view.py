@@ -24,8 +24,8 @@ RANGED = {"fleet": ("fleet.gpus", "fleet.facility_power_mw", "fleet.annual_cost_
                    "host.max_threads")}
 SHORT = {"fleet.gpus": "GPUs", "fleet.facility_power_mw": "Facility MW",
          "fleet.annual_cost_usd": "Cost/yr", "fleet.cost_per_million_tokens_usd": "$/1M tok",
-         "host.profit_usd_per_day": "Profit/day", "host.break_even_days": "Break-even",
-         "host.npv_usd": "NPV", "host.max_threads": "Threads"}
+         "host.profit_usd_per_day": "Profit/day", "host.break_even_days": "Break-even days",
+         "host.npv_usd": "NPV", "host.max_threads": "Max threads"}
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,14 @@ def _short(x: float | None, unit: str) -> str:
 
 
 def ranges_text(result: Uncertain, tab: str) -> str:
-    """The tab's P10 / P50 / P90 lines: 'Profit/day  $7.06 / $12.5 / $19.3'."""
-    lines = [f"P10 / P50 / P90 ({SAMPLES:,} runs)"]
+    """The tab's P10 / P50 / P90, a figure's name on one line and its three values under it
+    ('$7.06 $12.5 $19.3'): the column beside the figures is ~20 characters wide, and a
+    name and three values on one line wrapped in the middle of the values."""
+    lines = ["P10 / P50 / P90", f"of {SAMPLES:,} runs"]
     for key in RANGED[tab]:
         p = result.percentiles[key]
         unit = OUTPUTS[key].unit
-        lines.append(f"{SHORT[key]:<10} " + " / ".join(
-            _short(p[q], unit) for q in ("p10", "p50", "p90")))
+        lines += [f"{SHORT[key]}:", " ".join(_short(p[q], unit) for q in ("p10", "p50", "p90"))]
     return "\n".join(lines)
 
 
