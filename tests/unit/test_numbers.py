@@ -19,3 +19,15 @@ def test_accepts(text: str, value: float) -> None:
 def test_rejects_with_a_message(text: str) -> None:
     with pytest.raises(ValueError, match=r"number|too large"):
         parse_number(text)
+
+
+def test_short_preset_names_drop_the_maker_and_the_brackets() -> None:
+    from infracalc_tui.scenario.catalog import short_name
+
+    assert short_name("NVIDIA GeForce RTX 4090 24GB") == "RTX 4090 24GB"
+    assert short_name("NVIDIA H100 SXM 80GB") == "H100 SXM 80GB"
+    assert short_name("AMD Instinct MI300X 192GB") == "MI300X 192GB"
+    assert short_name("AMD Radeon RX 7900 XTX 24GB") == "RX 7900 XTX 24GB"
+    assert short_name("Apple M3 Ultra 512GB (Mac Studio)") == "M3 Ultra 512GB"
+    assert short_name("Llama 3.1 70B (Meta)") == "Llama 3.1 70B"  # no maker: brackets only
+    assert short_name("(custom)") == "(custom)"  # nothing would be left: kept whole

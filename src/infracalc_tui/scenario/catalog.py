@@ -42,14 +42,6 @@ class GpuSpec:
     engine: str = "vllm"
     sources: dict[str, str] = field(default_factory=dict)
 
-    def tflops_for(self, weight_bits: float) -> float:
-        """Dense TFLOPS at the weights' precision (``derive.tflops_in_use``, for one GPU)."""
-        if self.tflops_fp4 and weight_bits <= 4.5:
-            return self.tflops_fp4
-        if self.tflops_fp8 and weight_bits <= 8:
-            return self.tflops_fp8
-        return self.tflops_bf16
-
     def scenario_values(self, weight_bits: float | None = None) -> dict[str, Any]:
         """What this preset puts into a scenario, by dotted key (``weight_bits`` is unused:
         the TFLOPS in use are derived from the weights' precision by the engine)."""
