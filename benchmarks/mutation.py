@@ -70,6 +70,7 @@ SLOW = ["--ignore=tests/unit/test_import_hygiene.py",
 SKIP = shutil.ignore_patterns(".git", "mutants", "__pycache__", ".hypothesis", ".*_cache", ".venv")
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}  # a test (or the clock) noticed
 UNSEEN = {"not checked", "skipped", "check was interrupted by user"}  # left out of the rate
+IMPORT_TIME = "survived at import"  # survivors in functions that run at import
 
 
 def prepare(repo: Path, work: Path, everything: bool) -> None:
@@ -153,6 +154,8 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         for key, code in verdicts.items():
             status = status_by_exit_code[code]
             counts[package][status] += 1
+            if status == "survived" and key.rpartition(".")[2].partition("__mutmut_")[0] in early:
+                counts[package][IMPORT_TIME] += 1  # untestable: counted apart as well
             if status in UNSEEN or (status in KILLED and status != "timeout"):
                 continue  # timeouts are listed: on a busy machine a slow survivor can time out
             diff = get_diff_for_mutant(key, path=path)
@@ -170,12 +173,16 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
     rows = []
     for package, c in counts.items():
         total, unseen, killed = (sum(c[s] for s in group) for group in (c, UNSEEN, KILLED))
+        total -= c[IMPORT_TIME]  # a mark on some survivors, not a verdict of its own
         rate = f"{100 * killed / (total - unseen):.1f}%" if total > unseen else "n/a"
+        testable = total - unseen - c[IMPORT_TIME]
+        rate_t = f"{100 * killed / testable:.1f}%" if testable > 0 else "n/a"
         other = total - unseen - killed - c["survived"] - c["no tests"]
-        cells = [c["killed"], c["timeout"], c["survived"], c["no tests"], other, unseen, rate]
+        cells = [c["killed"], c["timeout"], c["survived"], c[IMPORT_TIME], c["no tests"], other,
+                 unseen, rate, rate_t]
         name = package.removeprefix("src/infracalc_tui/")
         rows.append(f"| `{name}/` | {total} | " + " | ".join(map(str, cells)) + " |")
-    total = sum(sum(c.values()) for c in counts.values())
+    total = sum(sum(c.values()) - c[IMPORT_TIME] for c in counts.values())
     unchecked = sum(c[s] for c in counts.values() for s in UNSEEN)
     partial = (f"**Partial run: {total - unchecked:,} of {total:,} mutants checked so far**; "
                "`--workdir` on the same scratch copy goes on where it stopped.\n"
@@ -191,11 +198,14 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         "entry-point, MCP-subprocess and module-size tests), hypothesis shrinking off, seed 0. "
         "A survivor "
         "is a change that no test noticed. Kill rate = (killed + timeout + crashed) / (mutants − "
-        "not checked − skipped). `mutmut show NAME` in the scratch copy (`--workdir`) shows one.\n",
+        "not checked − skipped); the last column leaves out the survivors in functions that run "
+        "at import (mutmut switches a mutant on only in calls made after it; those mutants "
+        "cannot be tested this way, and each is listed below). `mutmut show NAME` in the "
+        "scratch copy (`--workdir`) shows one.\n",
         partial,
-        "| package | mutants | killed | timeout | survived | no tests | other | not checked "
-        "| kill rate |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| package | mutants | killed | timeout | survived | of which at import | no tests "
+        "| other | not checked | kill rate | kill rate, testable |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "\n## Survivors, by file\n",
         "Line in the file, mutant, then the line as written (`-`) and as mutated (`+`). "
