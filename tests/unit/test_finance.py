@@ -4,6 +4,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from pytest import approx
 
 from infracalc_tui.calc import apply_settings, report_for
 from infracalc_tui.engine.alternatives import fleet_own_rent_api, host_own_rent_api
@@ -140,3 +141,24 @@ def test_charts_of_owning_renting_and_the_api() -> None:
     assert f.x.shape == f.own.shape == f.rent.shape
     assert math.isclose(f.crossover, report_for(load(FLEET))["fleet"][
         "buy_beats_rent_above_utilization"])
+
+
+def test_the_own_rent_api_charts_axes_and_lines_by_formula() -> None:
+    """Host: hours 0, 0.5, .. 24 (49 points), renting g·R·h a day, the crossover and the
+    file's 8 hours marked, $ per day. Fleet: utilisation 1 %..100 % (100 points), owning
+    flat at the annual cost, renting GPUs·R·8760·u, the API scaled by u / today's u."""
+    s = load(HOST)
+    c = host_own_rent_api(s.values)
+    assert c.x.tolist() == [k / 2 for k in range(49)]
+    g, rent = s.values["host.gpu_count"], s.values["gpu.rent_usd_per_hour"]
+    assert np.allclose(c.rent, g * rent * c.x, rtol=1e-12)
+    assert (c.current, c.period) == (8.0, "day")
+    assert c.crossover == report_for(s)["host"]["buy_beats_rent_above_hours_per_day"]
+    fs = apply_settings(load(FLEET), ["pricing.api_price_per_million_output_tokens_usd=10"])
+    f, rf = fleet_own_rent_api(fs.values), report_for(fs)["fleet"]
+    assert f.x == approx(np.linspace(0.01, 1.0, 100)) and f.period == "year"
+    assert np.allclose(f.own, rf["annual_cost_usd"], rtol=1e-12)
+    assert np.allclose(f.rent, rf["gpus"] * fs.values["gpu.rent_usd_per_hour"] * 8760 * f.x,
+                       rtol=1e-12)
+    assert f.current == approx(rf["average_utilization"], rel=1e-12)
+    assert np.allclose(f.api, rf["annual_api_usd"] * f.x / f.current, rtol=1e-12)
