@@ -81,3 +81,36 @@ def test_usage_errors(capsys, args: list[str]) -> None:
 def test_table(capsys) -> None:
     code, out, _ = run(capsys, "sensitivity", HOST, "--metric", "host.break_even_days")
     assert code == 0 and "pricing.charge_per_minute_usd" in out
+
+
+def test_swing_points_by_hand() -> None:
+    """value x (1 -/+ delta), clamped to the allowed range; whole numbers inward for an
+    integer key; a given range wins but is clamped too."""
+    from infracalc_tui.engine.sensitivity import Swingable, swing_points
+
+    assert swing_points(Swingable("k", 10.0, None, None), 0.2) == (8.0, 12.0)
+    assert swing_points(Swingable("k", -10.0, None, None), 0.2) == (-12.0, -8.0)  # sorted
+    assert swing_points(Swingable("k", 10.0, 9.0, 11.0), 0.2) == (9.0, 11.0)  # clamped
+    assert swing_points(Swingable("k", 10.0, 9.0, None), 0.2) == (9.0, 12.0)
+    assert swing_points(Swingable("k", 10.0, None, 11.0), 0.2) == (8.0, 11.0)
+    # 7 x 0.8 = 5.6 -> 6 and 7 x 1.2 = 8.4 -> 8: whole threads inside the swing
+    assert swing_points(Swingable("k", 7.0, 1.0, None, integer=True), 0.2) == (6.0, 8.0)
+    # 5 x 0.8 = 4 exactly (up to rounding) stays 4; 5 x 1.2 = 6 stays 6
+    assert swing_points(Swingable("k", 5.0, 1.0, None, integer=True), 0.2) == (4.0, 6.0)
+    assert swing_points(Swingable("k", 10.0, 9.0, None), 0.2, (1.0, 20.0)) == (9.0, 20.0)
+
+
+def test_an_input_that_cannot_move_is_left_out_and_the_default_delta_is_20_percent() -> None:
+    """profit = threads x price x 60 x hours − costs: only the price moves here, and the
+    default swing is ±20 %; a key pinned at its bound (low == high) is not swung."""
+    from infracalc_tui.engine.sensitivity import Swingable, sensitivity
+
+    s = load(HOST)
+    price = s.values["pricing.charge_per_minute_usd"]
+    base, swings = sensitivity(s.inputs, "host.revenue_usd_per_day", [
+        Swingable("pricing.charge_per_minute_usd", price, 0.0, None),
+        Swingable("host.gpu_count", 1.0, 1.0, 1.0, integer=True)])
+    assert [w.key for w in swings] == ["pricing.charge_per_minute_usd"]
+    w = swings[0]
+    assert (w.low_input, w.high_input) == (price * 0.8, price * 1.2)
+    assert w.swing == pytest.approx(base * 0.4, rel=1e-12)  # revenue is linear in the price
