@@ -110,6 +110,32 @@ def at_import(tree: ast.Module) -> set[str]:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
+def called_at_import(work: Path) -> dict[str, set[str]]:
+    """File (relative to ``work``) -> its functions that some module of the packages calls
+    while it is imported: the module's own top-level calls, and calls of names it imports
+    from a sibling module (``FORMULAS = {..: _speed_checks(..)}`` in formulas.py runs
+    formula_parts' factory at import; only the closure it returns runs in a test)."""
+    out: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for path in sorted((work / package).rglob("*.py")):
+            tree = ast.parse(path.read_text())
+            calls = at_import(tree)
+            origin = {}
+            for node in tree.body:
+                if isinstance(node, ast.ImportFrom) and node.level and node.module:
+                    base = path.parent
+                    for _ in range(node.level - 1):
+                        base = base.parent
+                    target = base.joinpath(*node.module.split(".")).with_suffix(".py")
+                    for alias in node.names:
+                        origin[alias.asname or alias.name] = (target, alias.name)
+            for name in calls:
+                target, real = origin.get(name, (path, name))
+                key = str(target.relative_to(work)) if target.is_relative_to(work) else ""
+                out.setdefault(key, set()).add(real)
+    return out
+
+
 def locate(lines: list[str], node: ast.AST | None, diff: str) -> tuple[int, list[str]]:
     """File line of the first changed line, and the -/+ lines of a function-relative diff."""
     changed, first, at = [], 0, 0
@@ -144,12 +170,13 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
     counts: dict[str, Counter[str]] = {p: Counter() for p in PACKAGES}
     sections: list[str] = []
     metas = [(p, m) for p in PACKAGES for m in sorted((work / "mutants" / p).rglob("*.py.meta"))]
+    import_time = called_at_import(work)
     for package, meta in metas:
         path = str(meta.relative_to(work / "mutants"))[: -len(".meta")]
         verdicts = json.loads(meta.read_text())["exit_code_by_key"]
         source = (work / path).read_text()
         lines, tree = source.splitlines(), ast.parse(source)
-        early = {f"x_{name}" for name in at_import(tree)}
+        early = {f"x_{name}" for name in import_time.get(path, set())}
         found = []
         for key, code in verdicts.items():
             status = status_by_exit_code[code]
@@ -162,7 +189,8 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
             line, changed = locate(lines, function_node(tree, key), diff)
             name = key.rpartition(".")[2]
             if name.partition("__mutmut_")[0] in early:
-                status += "; the function runs at import, before mutmut can switch a mutant on"
+                status += ("; the function runs at import (here or from another module), before "
+                           "mutmut can switch a mutant on")
             found.append((line, f"# L{line} {name} ({status})\n" + "\n".join(changed)))
         if found:
             found.sort()
