@@ -216,3 +216,31 @@ def test_the_cli_explains_down_to_the_inputs_and_their_sources(
     assert main(["explain", "scenarios/rtx4090-llama8b.toml", "gpu.tdp_w"]) == 0
     assert "value from: preset rtx-4090" in capsys.readouterr().out
     assert main(["explain", "scenarios/rtx4090-llama8b.toml", "nonsense.key"]) == 2
+
+
+def test_engine_filled_keys_say_so_and_an_unknown_key_keeps_its_name() -> None:
+    from infracalc_tui.scenario.provenance import label_help
+
+    assert label_help("serving.engine_in_use") == (
+        "Engine in use", "", "The serving engine the figures model: serving.engine, or for "
+        "\"auto\" the GPU preset's usual one.", "set by the engine profile, not in the scenario")
+    # not a schema or engine key: the part after the section, no unit and no help
+    assert label_help("serving.nothing.here") == (
+        "nothing.here", "", "", "set by the engine profile, not in the scenario")
+
+
+def test_under_the_generic_engine_each_efficiency_says_where_it_comes_from() -> None:
+    from infracalc_tui.scenario import Scenario
+    from infracalc_tui.scenario.presets import presets
+    from infracalc_tui.scenario.provenance import Source, source_of
+
+    s = presets()["rtx4090-llama8b"].scenario.with_value("serving.engine", "generic")
+    assert source_of(s, "serving.prefill_mfu") == Source(
+        "derived", "generic engine: prefill_mfu = mfu", ("serving.mfu",))
+    assert source_of(s, "serving.mbu") == Source(
+        "preset", "rtx-4090 (NVIDIA GeForce RTX 4090 24GB: the generic roofline's efficiency)")
+    assert source_of(s, "serving.step_overhead_ms") == Source(
+        "engine profile", "generic (the plain roofline: none)")
+    bare = Scenario("x", "", {"serving.engine": "generic"})
+    assert source_of(bare, "serving.mbu") == Source(
+        "default", "the generic roofline's efficiency without a GPU preset")
