@@ -311,3 +311,15 @@ def test_manual_speed_over_a_tiny_minimum_is_no_limit() -> None:
     r = report_for(s)
     assert r["throughput"]["tensor_parallel"] == 2048
     assert r["throughput"]["batch_speed_limit"] == 1e9
+
+
+def test_an_explanation_as_text() -> None:
+    from infracalc_tui.engine.explain import Explanation
+
+    e = Explanation("fleet.servers", "Servers", 512, "servers",
+                    "servers = ceil(gpus / gpus_per_server)", "= ceil(4,096 / 8) = 512",
+                    "engine-spec 'Fleet'")
+    assert e.text() == ("Servers (fleet.servers)\n  servers = ceil(gpus / gpus_per_server)\n"
+                        "  = ceil(4,096 / 8) = 512\n  source: engine-spec 'Fleet'")
+    noted = Explanation("k", "L", 1, "", "f", "= 1", "s", note="why")
+    assert noted.text() == "L (k)\n  f\n  = 1\n  note: why\n  source: s"

@@ -185,3 +185,17 @@ def test_readme_key_tables_match_the_schema() -> None:
     _, current, _ = gen.split(gen.README.read_text(encoding="utf-8"))
     assert current == gen.tables(), "stale README key tables: run python docs/make_key_tables.py"
     assert gen.main(["--check"]) == 0
+
+
+def test_a_preset_drops_only_its_own_sections_keys() -> None:
+    """Choosing a model preset forgets the model keys typed before (the preset fills them)
+    and keeps the GPU's; choosing a GPU preset the other way round."""
+    from infracalc_tui.scenario import Scenario
+
+    s = Scenario("x", "", {"model.layers": 10, "gpu.memory_gb": 99.0, "fleet.users": 5.0})
+    m = s.with_preset("model", "llama-3.1-8b")
+    assert m.explicit == {"gpu.memory_gb": 99.0, "fleet.users": 5.0,
+                          "model.preset": "llama-3.1-8b"}
+    g = s.with_preset("gpu", "h100-sxm")
+    assert g.explicit == {"model.layers": 10, "fleet.users": 5.0, "gpu.preset": "h100-sxm"}
+    assert s.with_preset("gpu", "").explicit == {"model.layers": 10, "fleet.users": 5.0}
