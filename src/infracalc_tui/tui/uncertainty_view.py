@@ -57,15 +57,16 @@ def _short(x: float | None, unit: str) -> str:
     return fmt.short(x)
 
 
-def ranges_text(result: Uncertain, tab: str) -> str:
-    """The tab's P10 / P50 / P90, a figure's name on one line and its three values under it
-    ('$7.06 $12.5 $19.3'): the column beside the figures is ~20 characters wide, and a
-    name and three values on one line wrapped in the middle of the values."""
-    lines = ["P10 / P50 / P90", f"of {SAMPLES:,} runs"]
+def ranges_text(result: Uncertain, tab: str, wide: bool = False) -> str:
+    """The tab's P10 / P50 / P90. Beside the figures (a column of ~20 characters) a figure's
+    name on one line and its three values under it ('$7.06 $12.5 $19.3'); ``wide`` (under
+    the figures) one line each, 'Profit/day       $7.06 $12.5 $19.3'."""
+    lines = [f"P10 / P50 / P90 of {SAMPLES:,} runs"] if wide else \
+        ["P10 / P50 / P90", f"of {SAMPLES:,} runs"]
     for key in RANGED[tab]:
         p = result.percentiles[key]
-        unit = OUTPUTS[key].unit
-        lines += [f"{SHORT[key]}:", " ".join(_short(p[q], unit) for q in ("p10", "p50", "p90"))]
+        values = " ".join(_short(p[q], OUTPUTS[key].unit) for q in ("p10", "p50", "p90"))
+        lines += [f"{SHORT[key] + ':':<17}{values}"] if wide else [f"{SHORT[key]}:", values]
     return "\n".join(lines)
 
 
@@ -112,7 +113,8 @@ class UncertaintyView:
         try:
             for tab in ("fleet", "host"):
                 ranges = self.owner.query_one(f"#{tab}-ranges")
-                ranges.update(ranges_text(result, tab) if result else "")
+                wide = self.owner.has_class("stacked")
+                ranges.update(ranges_text(result, tab, wide) if result else "")
                 ranges.display = result is not None
             for chart_id, bands in (("#host-projection", result and result.projection),
                                     ("#fleet-cost", result and result.fleet_cost)):

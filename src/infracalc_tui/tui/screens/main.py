@@ -46,6 +46,8 @@ from .workbench import Workbench
 
 NARROW = 100  # below this many columns, inputs and results take turns (F2)
 SHORT = 32  # below this many rows (or when narrow), figures and charts take turns (F8)
+INPUTS_WIDTH, FIGURES_WIDTH, SIDE_MIN = 47, 52, 20  # app.tcss's #inputs, FiguresTable; a
+# column of warnings and ranges narrower than SIDE_MIN wraps them word by word
 # the input F2 puts the cursor in, per tab, before any field has been used
 KEY_INPUT = {"fleet": "fleet.users", "host": "pricing.charge_per_minute_usd",
              "compare": "host.gpu_count"}
@@ -183,6 +185,11 @@ class MainScreen(Workbench, ChartsAfterFigures, PromptScreen):
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
         self.set_class(narrow, "narrow")
+        # warnings and ranges go under the figures when no column is left for them beside
+        results = width - (0 if narrow or self.has_class("hide-inputs") else INPUTS_WIDTH)
+        if (results < FIGURES_WIDTH + SIDE_MIN) != self.has_class("stacked"):
+            self.toggle_class("stacked")
+            self.uncertainty.reshow()  # its ranges are laid out for the column they are in
         if compact != self.has_class("compact"):
             self.set_class(compact, "compact")
         for tab in self.query(ResultsTab):
@@ -346,6 +353,7 @@ class MainScreen(Workbench, ChartsAfterFigures, PromptScreen):
             not self.has_class(hidden)
         if showing:
             self.toggle_class(hidden)
+            self._layout_for(*self.size)
             self._focus_results()
         else:
             self.action_inputs()
@@ -363,7 +371,9 @@ class MainScreen(Workbench, ChartsAfterFigures, PromptScreen):
         """Put the cursor in a field (showing the inputs pane if it is hidden)."""
         if self.has_class("narrow"):
             self.add_class("show-inputs")
-        self.remove_class("hide-inputs")
+        if self.has_class("hide-inputs"):
+            self.remove_class("hide-inputs")
+            self._layout_for(*self.size)
         if not self.query(f"#{field_id(path)}"):  # in the first moments: once it is there
             self.set_timer(0.05, lambda: self.focus_field(path))
             return
