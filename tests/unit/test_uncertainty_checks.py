@@ -92,3 +92,44 @@ def test_the_default_seed_is_zero() -> None:
     spec = {"a": {"low": 0.0, "high": 1.0, "mode": 0.5}}
     rng = np.random.default_rng(0)
     assert np.array_equal(u.sample(spec, 5)["a"], rng.triangular(0.0, 0.5, 1.0, 5))
+
+
+def test_profit_bands_by_hand() -> None:
+    """Cumulative cash profit = margin x month x 365/12 − hardware x purchases, purchases =
+    min(cycles, floor(month / life) + 1): $5,200 bought at month 0 and again at 36. The
+    price uniform on $0.019..0.021 has its median near $0.02, the file's price, whose margin
+    is $17.64/day; months run 0..cycles x 36, or over the lifespan's mode when that is
+    uncertain."""
+    from infracalc_tui.calc import report_for
+    from infracalc_tui.scenario.presets import presets
+
+    s = presets()["llama70b-own-hardware"].scenario
+    margin = report_for(s)["host"]["margin_usd_per_day"]
+    assert margin == pytest.approx(17.64)
+    spec = {"pricing.charge_per_minute_usd": {"low": 0.019, "high": 0.021, "mode": 0.02,
+                                              "dist": "uniform"}}
+    b = u.profit_projection_bands(s.inputs, spec, cycles=2)
+    assert b.x.tolist() == list(range(73)) and b.unit == "usd"
+    assert (b.p10[0], b.p50[0], b.p90[0]) == (-5200.0, -5200.0, -5200.0)
+    assert b.p50[35] == pytest.approx(margin * 35 * 365 / 12 - 5200, rel=2e-3)
+    assert b.p50[36] == pytest.approx(margin * 36 * 365 / 12 - 2 * 5200, rel=2e-3)
+    assert b.p10[36] < b.p50[36] < b.p90[36]
+    life = {"host.lifespan_years": {"low": 2.0, "high": 5.0, "mode": 4.0}}
+    assert u.profit_projection_bands(s.inputs, life).x[-1] == 48  # the mode's 4 years
+
+
+def test_fleet_cost_bands_by_hand() -> None:
+    """capex + yearly opex x years, every quarter over the 4-year life: with only the
+    electricity price uncertain, year 0 is the capex in every sample."""
+    from infracalc_tui.calc import report_for
+    from infracalc_tui.scenario.presets import presets
+
+    f = presets()["gpt4o-1b-users"].scenario
+    capex = report_for(f)["fleet"]["capex_usd"]
+    spec = {"facility.electricity_usd_per_kwh": {"low": 0.05, "high": 0.1, "mode": 0.08}}
+    b = u.fleet_cost_bands(f.inputs, spec)
+    assert b.x.tolist() == [q / 4 for q in range(17)]
+    assert b.p10[0] == b.p90[0] == pytest.approx(capex, rel=1e-12)
+    assert b.p10[-1] < b.p50[-1] < b.p90[-1]
+    # opex grows with the electricity price: at 4 years, P50 − capex is 4 x a median opex
+    assert (b.p50[-1] - capex) / 4 == pytest.approx((b.p50[4] - capex), rel=1e-9)
