@@ -94,3 +94,24 @@ def test_compare_hosts_matches_scalar() -> None:
         assert c.max_threads[idx] == h["max_threads"]
         assert c.tokens_per_s_per_stream[idx] == approx(h["decode_tokens_per_s_per_stream"])
         assert bool(c.fits_in_memory[idx]) == h["fits_in_memory"]
+
+
+def test_compare_hosts_by_hand() -> None:
+    """Hardware = GPUs x price + CPU $500 + RAM $300 + other $800; break-even = hardware /
+    margin per day (null when the margin is not above 0); one RTX 4090 cannot hold the 70B
+    model: no threads, no fit."""
+    s = presets()["llama70b-own-hardware"].scenario
+    configs = [("2x 4090", gpu_config_values(s, "rtx-4090"), 2),
+               ("1x H100", gpu_config_values(s, "h100-pcie"), 1),
+               ("1x 4090", gpu_config_values(s, "rtx-4090"), 1)]
+    c = compare_hosts(s.values, configs)
+    assert c.gpus == ["2x 4090", "1x H100", "1x 4090"]
+    assert c.counts.tolist() == [2, 1, 1]
+    assert c.hardware_cost.tolist() == [2 * 1800 + 1600, 25_000 + 1600, 1800 + 1600]
+    margin = report_for(s)["host"]["margin_usd_per_day"]  # the file's own host: 2x 4090
+    assert c.break_even_days[0] == approx(5200 / margin, rel=1e-12)
+    assert c.profit_per_day[0] == approx(report_for(s)["host"]["profit_usd_per_day"])
+    h100 = report_for(s.with_preset("gpu", "h100-pcie").with_value("host.gpu_count", 1))["host"]
+    assert c.break_even_days[1] == approx(26_600 / h100["margin_usd_per_day"], rel=1e-12)
+    assert c.fits_in_memory.tolist() == [True, True, False]
+    assert c.max_threads[2] == 0 and np.isnan(c.break_even_days[2])
