@@ -322,7 +322,7 @@ class MainScreen(Workbench, ChartsAfterFigures, PromptScreen):
         self._stale.discard(tab)
         values = self._shown_values or self.scenario.values
         if tab == "compare":
-            self.compare.show(self.scenario, values, chart_too=False)
+            self.compare.show(self.scenario, values)
         self.charts_after_figures(tab, values)
 
     def _tab_changed(self, tab: str) -> None:

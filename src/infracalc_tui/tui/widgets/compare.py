@@ -81,19 +81,16 @@ class CompareView(Vertical):
     def table(self) -> CompareTable:
         return self.query_one(CompareTable)
 
-    def show(self, scenario: Scenario, values: Mapping[str, Any], chart_too: bool = True
-             ) -> None:
-        """The table now; the bar chart now or, with ``chart_too=False``, at ``show_chart``
-        (the main screen draws it just after the table's frame)."""
+    def show(self, scenario: Scenario, values: Mapping[str, Any]) -> None:
+        """The table now; its bar chart at ``show_chart`` (the main screen draws it just after
+        the table's frame)."""
         if not self.mounted:
             return
-        table = self.query_one(CompareTable)
+        table = self.table
         configs = self.configs(scenario)
         if not configs:
             table.set_rows([])
             self._chart = ("Profit per day", [], [], "")
-            if chart_too:
-                self.show_chart()
             return
         from ...engine import series
 
@@ -111,8 +108,6 @@ class CompareView(Vertical):
         table.set_rows(rows)
         self._chart = ("Profit per day by configuration", names,
                        [float(x) for x in c.profit_per_day], "/day")
-        if chart_too:
-            self.show_chart()
 
     def show_chart(self) -> None:
         if self._chart is not None and self.mounted:
