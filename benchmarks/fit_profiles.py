@@ -6,8 +6,8 @@
 Every measurement in ``scenario/data/measurements.toml`` becomes a scenario (its model,
 GPU, engine, replica width, batch and token counts) and the engine predicts its figure.
 The profiles' numbers (achieved bandwidth fraction by memory type, FLOPS fractions for
-decode and prefill, fixed costs per step and per layer per engine; all-reduce latency by
-interconnect; the power model's two weights) are fitted by Levenberg-Marquardt on log
+decode and prefill by GPU maker, fixed costs per step and per layer per engine; all-reduce
+latency by interconnect; the power model's two weights) are fitted by Levenberg-Marquardt on log
 errors, with a weak pull towards the planning defaults so that a number no measurement
 constrains stays at its default. All points are predicted in one vectorised engine call,
 and so is the Jacobian (its perturbations along a leading axis). Leave-one-GPU-out
@@ -35,7 +35,8 @@ from infracalc_tui.scenario import Scenario
 from infracalc_tui.scenario.catalog import ENGINES, gpus
 
 ROOT = Path(__file__).resolve().parents[1]
-CLASSES = ("hbm", "gddr", "unified")
+CLASSES = ("hbm", "gddr", "unified")  # bandwidth fractions follow the memory
+MAKERS = ("nvidia", "amd", "apple")  # FLOPS fractions follow the maker's kernels
 LINKS = ("nvlink", "xgmi", "pcie")
 PRIOR_WEIGHT = 0.3  # in log units: a parameter moves only where measurements pull it
 
@@ -53,8 +54,8 @@ def params() -> list[Param]:
     out: list[Param] = []
     for e in ENGINES:
         out += [Param("mbu", e, c, "fraction", 0.7 if c != "unified" else 0.65) for c in CLASSES]
-        out += [Param("mfu", e, c, "fraction", 0.4) for c in CLASSES]
-        out += [Param("prefill_mfu", e, c, "fraction", 0.5) for c in CLASSES]
+        out += [Param("mfu", e, c, "fraction", 0.4) for c in MAKERS]
+        out += [Param("prefill_mfu", e, c, "fraction", 0.5) for c in MAKERS]
         out += [Param("step_overhead_ms", e, "", "positive", 0.5),
                 Param("layer_overhead_us", e, "", "positive", 5.0)]
     out += [Param("allreduce_us", "", link, "positive", init)
@@ -90,7 +91,9 @@ def scenario_of(m: dict[str, Any]) -> Scenario:
     split = m["parallel"] == "layer_split"
     explicit = {**model, "gpu.preset": m["gpu"], "serving.engine": m["engine"],
                 "serving.tensor_parallel": 1 if split else m["gpus"],
-                "serving.max_batch": m["batch"], "serving.min_tokens_per_s_per_stream": 0,
+                "serving.max_batch": m["batch"],
+                # a latency bound the source states (an interactive scenario's TPOT limit)
+                "serving.min_tokens_per_s_per_stream": m.get("min_tokens_per_s_per_stream", 0),
                 "fleet.input_tokens_per_query": t_in, "fleet.output_tokens_per_query": t_out,
                 "model.context_tokens": (2 * t_in + t_out) if split else t_in + t_out,
                 "host.gpu_count": m["gpus"], "host.multi_gpu": "layer_split",
@@ -115,12 +118,14 @@ class Ledger:
         self.theta0 = np.array([to_theta(p, p.init) for p in self.ps])
         where = {(p.name, p.engine, p.cls): i for i, p in enumerate(self.ps)}
         mem = [gpus()[m["gpu"]].memory_type for m in rows]
+        maker = [gpus()[m["gpu"]].vendor for m in rows]
         link = [gpus()[m["gpu"]].interconnect for m in rows]
         e = [m["engine"] for m in rows]
         self.index = {
             "serving.mbu": [where["mbu", e[i], mem[i]] for i in range(len(rows))],
-            "serving.mfu": [where["mfu", e[i], mem[i]] for i in range(len(rows))],
-            "serving.prefill_mfu": [where["prefill_mfu", e[i], mem[i]] for i in range(len(rows))],
+            "serving.mfu": [where["mfu", e[i], maker[i]] for i in range(len(rows))],
+            "serving.prefill_mfu": [where["prefill_mfu", e[i], maker[i]]
+                                    for i in range(len(rows))],
             "serving.step_overhead_ms": [where["step_overhead_ms", e[i], ""]
                                          for i in range(len(rows))],
             "serving.layer_overhead_us": [where["layer_overhead_us", e[i], ""]

@@ -84,7 +84,10 @@ def test_generic_engine_takes_its_efficiency_from_the_gpu_preset() -> None:
 def test_a_moe_preset_gives_active_parameters() -> None:
     s = load("scenarios/gpt-oss-120b-h100-host.toml")
     assert source_of(s, "model.active_params_b").text() == "preset gpt-oss-120b (gpt-oss 120B)"
-    assert source_of(s, "gpu.tflops").derived_from == ("model.weight_bits", "gpu.tflops_fp8")
+    # MXFP4 weights on an H100 (FP8 units, no FP4): weight-only W4A16 kernels, 16-bit rate
+    tflops = source_of(s, "gpu.tflops")
+    assert tflops.derived_from == ("model.weight_bits", "gpu.tflops_bf16")
+    assert "no FP4 here: weight-only kernels widen them to 16 bits" in tflops.text()
 
 
 def test_not_an_input() -> None:
@@ -105,8 +108,9 @@ def _consistent(s: Scenario, key: str, src: Source) -> None:
             assert v == BY_PATH[key].default, key
     elif src.kind == "engine profile" and key in PROFILE_KEYS and "fitted" in src.detail:
         engine = cat.engines()[s.values["serving.engine_in_use"]]
-        cls = s.values["gpu.interconnect" if key == "serving.allreduce_us" else
-                       "gpu.memory_type"]
+        # the all-reduce by interconnect, FLOPS fractions by GPU maker, the rest by memory
+        cls = s.values[{"serving.allreduce_us": "gpu.interconnect", "serving.mfu": "gpu.vendor",
+                        "serving.prefill_mfu": "gpu.vendor"}.get(key, "gpu.memory_type")]
         assert v == engine.number(key.split(".", 1)[1], cls), key
     elif src.kind == "preset":
         preset = src.detail.split(" ", 1)[0]

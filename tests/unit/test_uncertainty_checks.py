@@ -118,6 +118,24 @@ def test_profit_bands_by_hand() -> None:
     assert u.profit_projection_bands(s.inputs, life).x[-1] == 48  # the mode's 4 years
 
 
+def test_profit_bands_buy_again_at_each_samples_own_lifespan() -> None:
+    """An uncertain lifespan of 2 to 2.5 years (24..30 months; the file says 3): at month 23
+    no sample has bought twice, at month 31 every one has, whatever its draw. The margin
+    ($17.64/day) does not depend on the lifespan, so all three bands agree there:
+    month 23: 17.64 x 23 x 365/12 − 5,200 = 7,140.65;
+    month 31: 17.64 x 31 x 365/12 − 2 x 5,200 = 6,233.05 (with the file's 3 years, one
+    purchase: 11,433.05)."""
+    from infracalc_tui.scenario.presets import presets
+
+    s = presets()["llama70b-own-hardware"].scenario
+    life = {"host.lifespan_years": {"low": 2.0, "high": 2.5, "mode": 2.25, "dist": "uniform"}}
+    b = u.profit_projection_bands(s.inputs, life, cycles=2)
+    assert b.x[-1] == 54  # 2 x the mode's 27 months
+    for band in (b.p10, b.p50, b.p90):
+        assert band[23] == pytest.approx(17.64 * 23 * 365 / 12 - 5200, abs=0.01)
+        assert band[31] == pytest.approx(17.64 * 31 * 365 / 12 - 2 * 5200, abs=0.01)
+
+
 def test_fleet_cost_bands_by_hand() -> None:
     """capex + yearly opex x years, every quarter over the 4-year life: with only the
     electricity price uncertain, year 0 is the capex in every sample."""

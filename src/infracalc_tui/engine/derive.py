@@ -41,13 +41,15 @@ def derive(values: Mapping[str, Any], where: Where = _where_scalar) -> dict[str,
 
 
 def tflops_in_use(values: Mapping[str, Any], where: Where = _where_scalar) -> Any:
-    """FP4 rate for weights <= 4.5 bits, FP8 for <= 8 bits (where the GPU computes them
-    natively and the engine uses them), else the 16-bit rate."""
+    """FP4 rate for weights <= 4.5 bits, FP8 for 4.5 < bits <= 8 (where the GPU computes them
+    natively and the engine uses them), else the 16-bit rate: 4-bit weights without FP4
+    units run in weight-only kernels (W4A16: Marlin, Triton matmul_ogs) that widen them to
+    16 bits in the kernel, so no FP8 rate for them."""
     bits = values["model.weight_bits"]
     rate = values["gpu.tflops_bf16"]
     fp8, fp4 = values["gpu.tflops_fp8"], values["gpu.tflops_fp4"]
     if fp8 is not None and values.get("serving.native_fp8", True):
-        rate = where(bits <= FP8_MAX_BITS, fp8, rate)
+        rate = where((bits <= FP8_MAX_BITS) & (bits > FP4_MAX_BITS), fp8, rate)
     if fp4 is not None and values.get("serving.native_fp4", True):
         # end to end, kernels reach a smaller share of the FP4 peak than of the FP8 one
         # (block scales, BF16/FP8 attention): the engine profile's fitted fp4_scale

@@ -44,10 +44,17 @@ def sample(spec: Mapping[str, Mapping[str, Any]], samples: int, seed: int = 0
 def simulate(inputs: Mapping[str, Any], spec: Mapping[str, Mapping[str, Any]], samples: int,
              seed: int = 0) -> dict[str, Array]:
     """Every figure for N samples (arrays of shape (N,)), from one ``evaluate`` call."""
+    return _drawn(inputs, spec, samples, seed)[1]
+
+
+def _drawn(inputs: Mapping[str, Any], spec: Mapping[str, Mapping[str, Any]], samples: int,
+           seed: int) -> tuple[dict[str, Any], dict[str, Array]]:
+    """(the inputs with the drawn ones in, every figure): a band that reads an uncertain
+    input itself (the lifespan) needs its draws, which the figures do not carry."""
     values = dict(inputs)
     values.update(sample(spec, samples, seed))
     with np.errstate(all="ignore"):
-        return evaluate(values)
+        return values, evaluate(values)
 
 
 def summary(x: Array) -> dict[str, float | None]:
@@ -91,12 +98,13 @@ def profit_projection_bands(inputs: Mapping[str, Any], spec: Mapping[str, Mappin
                             samples: int = 2_000, seed: int = 0, cycles: int = 1) -> Bands:
     """Cumulative host profit (cash basis, as ``series.profit_projection``) month by month
     over ``cycles`` lifespans of the scenario's lifespan: x = months (K,), bands in $."""
-    out = simulate(inputs, spec, samples, seed)
+    drawn, out = _drawn(inputs, spec, samples, seed)
     years = spec.get("host.lifespan_years", {}).get("mode") or inputs["host.lifespan_years"]
     life_months = float(years) * 12.0
     months = np.arange(0.0, np.ceil(cycles * life_months - 1e-9) + 1.0)
-    life = np.broadcast_to(np.asarray(out.get("host.lifespan_years", inputs[
-        "host.lifespan_years"]), float) * 12.0, (samples,))[:, None]
+    # each sample buys its hardware again at the end of its own (drawn) lifespan
+    life = np.broadcast_to(np.asarray(drawn["host.lifespan_years"], float) * 12.0,
+                           (samples,))[:, None]
     purchases = np.minimum(cycles, np.floor(months / life + 1e-9) + 1.0)
     margin = np.broadcast_to(out["host.margin_usd_per_day"], (samples,))[:, None]
     hardware = np.broadcast_to(out["host.hardware_cost_usd"], (samples,))[:, None]

@@ -34,6 +34,7 @@ class GpuSpec:
     mbu: float  # the generic roofline's defaults for this GPU
     mfu: float
     memory_type: str = "hbm"
+    vendor: str = "nvidia"
     memory_share: float = 1.0
     tflops_fp4: float | None = None
     interconnect: str = "pcie"
@@ -56,6 +57,7 @@ class GpuSpec:
             "gpu.price_usd": self.price_usd,
             "gpu.rent_usd_per_hour": self.rent_usd_per_hour,
             "gpu.memory_type": self.memory_type,
+            "gpu.vendor": self.vendor,
             "gpu.memory_share": self.memory_share,
             "gpu.interconnect": self.interconnect,
             "gpu.interconnect_gb_s": self.interconnect_gb_s,
@@ -150,7 +152,7 @@ def gpus() -> dict[str, GpuSpec]:
             bandwidth_tb_s=t["bandwidth_tb_s"], tflops_bf16=t["tflops_bf16"],
             tflops_fp8=t.get("tflops_fp8"), tdp_w=t["tdp_w"], price_usd=t["price_usd"],
             rent_usd_per_hour=t.get("rent_usd_per_hour"), mbu=t["mbu"], mfu=t["mfu"],
-            memory_type=t.get("memory_type", "hbm"),
+            memory_type=t.get("memory_type", "hbm"), vendor=t["vendor"],
             memory_share=t.get("gpu_memory_share", 1.0), tflops_fp4=t.get("tflops_fp4"),
             interconnect=t.get("interconnect", "pcie"),
             interconnect_gb_s=t.get("interconnect_gb_s", 32.0), idle_w=t.get("idle_w", 0.0),

@@ -145,10 +145,12 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
         kv_cache, block, fp8, fp4 = "reserved", 1, True, True
     else:
         p = catalog.engines()[engine]
+        # bandwidth fractions follow the memory, FLOPS fractions the maker's kernels
         mem, link = values["gpu.memory_type"], values["gpu.interconnect"]
+        maker = values["gpu.vendor"]
         profile_values = {
-            "serving.mbu": p.number("mbu", mem), "serving.mfu": p.number("mfu", mem),
-            "serving.prefill_mfu": p.number("prefill_mfu", mem),
+            "serving.mbu": p.number("mbu", mem), "serving.mfu": p.number("mfu", maker),
+            "serving.prefill_mfu": p.number("prefill_mfu", maker),
             "serving.step_overhead_ms": p.number("step_overhead_ms", mem),
             "serving.layer_overhead_us": p.number("layer_overhead_us", mem),
             "serving.allreduce_us": p.number("allreduce_us", link)}

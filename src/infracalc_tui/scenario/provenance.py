@@ -120,9 +120,10 @@ def _profile_source(scenario: Scenario, key: str) -> Source:
                               "efficiency)")
             return Source("default", "the generic roofline's efficiency without a GPU preset")
         return Source("engine profile", "generic (the plain roofline: none)")
-    cls = values["gpu.interconnect"] if key == "serving.allreduce_us" else \
-        values["gpu.memory_type"]
-    what = "interconnect" if key == "serving.allreduce_us" else "memory"
+    cls, what = {"serving.allreduce_us": (values["gpu.interconnect"], "interconnect"),
+                 "serving.mfu": (values["gpu.vendor"], "kernels"),
+                 "serving.prefill_mfu": (values["gpu.vendor"], "kernels")}.get(
+        key, (values["gpu.memory_type"], "memory"))
     fitted = catalog.engines()[engine].fit.get(key.split(".", 1)[1])
     if isinstance(fitted, dict) and cls not in fitted:
         return Source("engine profile", f"{engine} (fitted default: no {cls} {what} figure, "
@@ -168,10 +169,13 @@ def _derived(scenario: Scenario, key: str) -> Source:
             return Source("derived", f"FP4 rate x the engine's fp4_scale for {bits:g}-bit "
                           "weights", ("model.weight_bits", "gpu.tflops_fp4",
                                       "serving.fp4_scale"))
-        if v["gpu.tflops_fp8"] is not None and v["serving.native_fp8"] and bits <= FP8_MAX_BITS:
+        if v["gpu.tflops_fp8"] is not None and v["serving.native_fp8"] and \
+                FP4_MAX_BITS < bits <= FP8_MAX_BITS:
             return Source("derived", f"FP8 rate for {bits:g}-bit weights",
                           ("model.weight_bits", "gpu.tflops_fp8"))
-        return Source("derived", f"16-bit rate for {bits:g}-bit weights",
+        why = " (no FP4 here: weight-only kernels widen them to 16 bits)" \
+            if bits <= FP4_MAX_BITS else ""
+        return Source("derived", f"16-bit rate for {bits:g}-bit weights{why}",
                       ("model.weight_bits", "gpu.tflops_bf16"))
     if key == "serving.prefill_mfu":
         return Source("derived", "the decode mfu", ("serving.mfu",))

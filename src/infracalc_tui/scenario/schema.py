@@ -143,6 +143,9 @@ FIELDS: tuple[Field, ...] = (
     _f("gpu", "memory_type", "hbm", "Memory type", "", "\"hbm\" (datacenter), \"gddr\" "
        "(graphics cards) or \"unified\" (Apple, DGX Spark): engine profiles differ by it.",
        kind="choice", choices=("hbm", "gddr", "unified")),
+    _f("gpu", "vendor", "nvidia", "GPU maker", "", "\"nvidia\", \"amd\" or \"apple\": whose "
+       "compute kernels (CUDA, ROCm, Metal) the engine runs; engine profiles' FLOPS fractions "
+       "differ by it.", kind="choice", choices=("nvidia", "amd", "apple")),
     _f("gpu", "memory_share", 1.0, "GPU share of memory", "fraction", "Fraction of the memory "
        "the GPU may use: unified memory keeps some for the system (macOS: ~0.75 by default, "
        "recommendedMaxWorkingSetSize).", 0.01, 1, step=0.05),
@@ -178,12 +181,12 @@ FIELDS: tuple[Field, ...] = (
        "memory type (generic: the GPU preset's, else 0.7).",
        0.01, 1, optional=True, step=0.05),
     _f("serving", "mfu", None, "FLOPS utilisation (MFU)", "fraction",
-       "Achieved fraction of peak FLOPS in decode. Default: the engine profile's (generic: "
-       "the GPU preset's, else 0.4).",
+       "Achieved fraction of peak FLOPS in decode. Default: the engine profile's for this GPU "
+       "maker (generic: the GPU preset's, else 0.4).",
        0.01, 1, optional=True, step=0.05),
     _f("serving", "prefill_mfu", None, "Prefill FLOPS utilisation", "fraction",
-       "Achieved fraction of peak FLOPS in prefill. Default: the engine profile's (generic: "
-       "mfu).", 0.01, 1, optional=True, step=0.05),
+       "Achieved fraction of peak FLOPS in prefill. Default: the engine profile's for this "
+       "GPU maker (generic: mfu).", 0.01, 1, optional=True, step=0.05),
     _f("serving", "step_overhead_ms", None, "Fixed cost per step", "ms", "Time each decode step "
        "spends outside the roofline (launches, sampling, scheduling). Default: the engine "
        "profile's (generic: 0).", 0, 1000, optional=True, step=0.1),
