@@ -7,12 +7,12 @@ Every measurement in ``scenario/data/measurements.toml`` becomes a scenario (its
 GPU, engine, replica width, batch and token counts) and the engine predicts its figure.
 The profiles' numbers (achieved bandwidth fraction by memory type, FLOPS fractions for
 decode and prefill by GPU maker, fixed costs per step and per layer per engine; all-reduce
-latency by interconnect; the power model's two weights) are fitted by Levenberg-Marquardt on log
-errors, with a weak pull towards the planning defaults so that a number no measurement
-constrains stays at its default. All points are predicted in one vectorised engine call,
-and so is the Jacobian (its perturbations along a leading axis). Leave-one-GPU-out
-cross-validation refits without each GPU and predicts it: the honest error for hardware
-the fit has not seen. Takes ~1 minute on 2 cores.
+latency and achieved bandwidth fraction by interconnect; the power model's two weights)
+are fitted by Levenberg-Marquardt on log errors, with a weak pull towards the planning
+defaults so that a number no measurement constrains stays at its default. All points are
+predicted in one vectorised engine call, and so is the Jacobian (its perturbations along a
+leading axis). Leave-one-GPU-out cross-validation refits without each GPU and predicts it:
+the honest error for hardware the fit has not seen. Takes ~1 minute on 2 cores.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def params() -> list[Param]:
                 Param("layer_overhead_us", e, "", "positive", 5.0)]
     out += [Param("allreduce_us", "", link, "positive", init)
             for link, init in (("nvlink", 10.0), ("xgmi", 15.0), ("pcie", 30.0))]
+    out += [Param("allreduce_bw_fraction", "", link, "fraction", 0.7) for link in LINKS]
     out += [Param("fp4_scale", "", "fp4", "fraction", 0.6)]
     out += [Param("k_mem", "", "power", "fraction", 0.5), Param("k_cmp", "", "power", "fraction",
                                                                   0.9)]
@@ -133,6 +134,9 @@ class Ledger:
             "serving.allreduce_us": [where.get(("allreduce_us", "", link[i]),
                                                where["allreduce_us", "", "pcie"])
                                      for i in range(len(rows))],
+            "serving.allreduce_bw_fraction": [
+                where.get(("allreduce_bw_fraction", "", link[i]),
+                          where["allreduce_bw_fraction", "", "pcie"]) for i in range(len(rows))],
             "gpu.power_k_mem": [where["k_mem", "", "power"]] * len(rows),
             "gpu.power_k_cmp": [where["k_cmp", "", "power"]] * len(rows),
         }
@@ -248,6 +252,9 @@ def _fit_file(led: Ledger, x: np.ndarray, loo: np.ndarray) -> dict[str, Any]:
         sect["allreduce_us"] = {p.cls: _r(v, 4) for p, v in zip(led.ps, x, strict=True)
                                 if p.name == "allreduce_us"}
         sect["allreduce_us"]["none"] = 0.0
+        sect["allreduce_bw_fraction"] = {p.cls: _r(v, 4) for p, v in zip(led.ps, x, strict=True)
+                                         if p.name == "allreduce_bw_fraction"}
+        sect["allreduce_bw_fraction"]["none"] = 1.0
         grounding: dict[str, Any] = {}
         for c in CLASSES:
             sel = np.array([m["engine"] == e and gpus()[m["gpu"]].memory_type == c

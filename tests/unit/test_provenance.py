@@ -109,7 +109,9 @@ def _consistent(s: Scenario, key: str, src: Source) -> None:
     elif src.kind == "engine profile" and key in PROFILE_KEYS and "fitted" in src.detail:
         engine = cat.engines()[s.values["serving.engine_in_use"]]
         # the all-reduce by interconnect, FLOPS fractions by GPU maker, the rest by memory
-        cls = s.values[{"serving.allreduce_us": "gpu.interconnect", "serving.mfu": "gpu.vendor",
+        cls = s.values[{"serving.allreduce_us": "gpu.interconnect",
+                        "serving.allreduce_bw_fraction": "gpu.interconnect",
+                        "serving.mfu": "gpu.vendor",
                         "serving.prefill_mfu": "gpu.vendor"}.get(key, "gpu.memory_type")]
         assert v == engine.number(key.split(".", 1)[1], cls), key
     elif src.kind == "preset":

@@ -208,7 +208,7 @@ def _t_over(ns: Namespace, r: _Replica, batch: str) -> str:
             link = "(interconnect_gb_s * 1e9)" if ns["interconnect_gb_s"] * 1e9 >= MIN_LINK \
                 else "max(interconnect_gb_s * 1e9, 1e6)"
             parts.append(f"{batch} * 2 * layers * 2 * ({r.comm} - 1) / {r.comm} * hidden_size "
-                         f"* 2 / {link} * {_beyond(ns)}1e3")
+                         f"* 2 / ({link} * allreduce_bw_fraction) * {_beyond(ns)}1e3")
     return " + ".join(parts)
 
 

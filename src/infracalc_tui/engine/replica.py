@@ -71,6 +71,7 @@ def decode_step(v: Values, m: dict[str, Array], gpus: Array, held: Array, comm_g
     # a link slower than 1 MB/s is no link to plan with; below it, bytes/link overflows
     link = np.where(v("gpu.interconnect_gb_s") > 0,
                     np.maximum(v("gpu.interconnect_gb_s") * 1e9, 1e6), 0.0)
+    link = link * v("serving.allreduce_bw_fraction")  # what an all-reduce achieves of it
     many = comm_gpus > 1
     ring = np.where(many, 2.0 * (comm_gpus - 1.0) / np.maximum(comm_gpus, 1.0), 0.0)
     allreduces = 2.0 * m["layers"] * many

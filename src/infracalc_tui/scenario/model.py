@@ -100,7 +100,8 @@ def _preset_keys(section: str) -> set[str]:
 
 #: Keys an engine profile fills when the user did not set them.
 PROFILE_KEYS = ("serving.mbu", "serving.mfu", "serving.prefill_mfu", "serving.step_overhead_ms",
-                "serving.layer_overhead_us", "serving.allreduce_us")
+                "serving.layer_overhead_us", "serving.allreduce_us",
+                "serving.allreduce_bw_fraction")
 
 
 def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.mbu": gpu.mbu if gpu else DEFAULT_MBU,
             "serving.mfu": gpu.mfu if gpu else DEFAULT_MFU,
             "serving.step_overhead_ms": 0.0, "serving.layer_overhead_us": 0.0,
-            "serving.allreduce_us": 0.0}
+            "serving.allreduce_us": 0.0, "serving.allreduce_bw_fraction": 1.0}
         kv_cache, block, fp8, fp4 = "reserved", 1, True, True
     else:
         p = catalog.engines()[engine]
@@ -153,7 +154,8 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.prefill_mfu": p.number("prefill_mfu", maker),
             "serving.step_overhead_ms": p.number("step_overhead_ms", mem),
             "serving.layer_overhead_us": p.number("layer_overhead_us", mem),
-            "serving.allreduce_us": p.number("allreduce_us", link)}
+            "serving.allreduce_us": p.number("allreduce_us", link),
+            "serving.allreduce_bw_fraction": p.number("allreduce_bw_fraction", link)}
         kv_cache, block, fp8, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp8, p.native_fp4
     for key, value in profile_values.items():
         if values[key] is None:

@@ -121,6 +121,7 @@ def _profile_source(scenario: Scenario, key: str) -> Source:
             return Source("default", "the generic roofline's efficiency without a GPU preset")
         return Source("engine profile", "generic (the plain roofline: none)")
     cls, what = {"serving.allreduce_us": (values["gpu.interconnect"], "interconnect"),
+                 "serving.allreduce_bw_fraction": (values["gpu.interconnect"], "interconnect"),
                  "serving.mfu": (values["gpu.vendor"], "kernels"),
                  "serving.prefill_mfu": (values["gpu.vendor"], "kernels")}.get(
         key, (values["gpu.memory_type"], "memory"))

@@ -196,6 +196,10 @@ FIELDS: tuple[Field, ...] = (
     _f("serving", "allreduce_us", None, "All-reduce latency", "µs", "Latency of one tensor-"
        "parallel all-reduce (two per layer per step). Default: the engine profile's for the "
        "interconnect (generic: 0).", 0, 100_000, optional=True, step=1),
+    _f("serving", "allreduce_bw_fraction", None, "All-reduce bandwidth use", "fraction",
+       "Achieved fraction of the interconnect's bandwidth in a tensor-parallel all-reduce of "
+       "one step's activations. Default: the engine profile's for the interconnect (generic: "
+       "1).", 0.01, 1, optional=True, step=0.05),
     _f("serving", "kv_cache", "auto", "KV-cache allocation", "", "\"paged\" (vLLM, SGLang, "
        "TensorRT-LLM: a stream holds the tokens it has, in blocks) or \"reserved\" (llama.cpp: "
        "a full context per stream). \"auto\": the engine's.", kind="choice",
