@@ -34,6 +34,7 @@ SHORT: dict[str, str] = {
     "serving.mfu": "FLOPS use (MFU)",
     "serving.prefill_mfu": "Prefill FLOPS use (MFU)",
     "serving.tensor_parallel_rule": "Automatic replica width",
+    "serving.allreduce_bw_fraction": "All-reduce bandwidth use",
     "serving.min_tokens_per_s_per_stream": "Min speed/stream (tok/s)",
     "fleet.queries_per_user_per_day": "Queries per user per day",
     "fleet.input_tokens_per_query": "Input tokens per query",
