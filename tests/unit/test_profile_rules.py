@@ -1,0 +1,79 @@
+"""The engine-profile rules by hand: which fraction a GPU gets (memory type for bandwidth,
+maker for FLOPS), which TFLOPS the weights' precision runs at, and the fixed and
+all-reduce terms of a decode step, written out with round numbers."""
+
+from __future__ import annotations
+
+import pytest
+from pytest import approx
+
+from infracalc_tui.scenario import Scenario
+from infracalc_tui.scenario.catalog import engines
+
+from .helpers import report
+
+
+def _values(**explicit: object) -> dict:
+    return Scenario("t", "", {k.replace("__", "."): v for k, v in explicit.items()}).values
+
+
+@pytest.mark.parametrize(("preset", "memory", "maker"), [
+    ("rx-7900-xtx", "gddr", "amd"), ("m3-max", "unified", "apple"),
+    ("dgx-spark", "unified", "nvidia"), ("h100-sxm", "hbm", "nvidia")])
+def test_bandwidth_follows_the_memory_and_flops_the_maker(preset: str, memory: str,
+                                                          maker: str) -> None:
+    v = _values(gpu__preset=preset, serving__engine="llama.cpp")
+    assert (v["gpu.memory_type"], v["gpu.vendor"]) == (memory, maker)
+    fit = engines()["llama.cpp"].fit
+    assert v["serving.mbu"] == fit["mbu"][memory]
+    assert v["serving.mfu"] == fit["mfu"][maker]
+    assert v["serving.prefill_mfu"] == fit["prefill_mfu"][maker]
+
+
+def test_a_custom_gpu_names_its_maker() -> None:
+    v = _values(gpu__vendor="amd", gpu__memory_type="hbm", serving__engine="vllm")
+    assert v["serving.mfu"] == engines()["vllm"].fit["mfu"]["amd"]
+
+
+RATES = {"gpu__tflops_bf16": 100.0, "gpu__tflops_fp8": 200.0, "gpu__tflops_fp4": 400.0}
+
+
+@pytest.mark.parametrize(("bits", "fp4", "engine", "want"), [
+    (16, True, "vllm", 100.0),  # 16-bit weights: the 16-bit rate
+    (8, True, "vllm", 200.0),  # 8-bit weights on FP8 units
+    (8, True, "llama.cpp", 100.0),  # llama.cpp multiplies at 16 bits
+    (4.25, False, "vllm", 100.0),  # no FP4 units: W4A16 kernels, not the FP8 rate
+    (4.5, True, "generic", 400.0),  # FP4 units, the generic engine's fp4_scale is 1
+])
+def test_the_weights_precision_picks_the_rate(bits: float, fp4: bool, engine: str,
+                                              want: float) -> None:
+    rates = dict(RATES) if fp4 else {k: v for k, v in RATES.items() if "fp4" not in k}
+    v = _values(model__weight_bits=bits, serving__engine=engine, **rates)
+    assert v["gpu.tflops"] == approx(want)
+
+
+def test_fp4_rate_times_the_engines_scale() -> None:
+    v = _values(model__weight_bits=4.5, serving__engine="vllm", **RATES)
+    assert v["gpu.tflops"] == approx(400.0 * engines()["vllm"].fit["fp4_scale"])
+
+
+def test_fixed_and_all_reduce_terms_of_a_step_by_hand() -> None:
+    """TP 4 over a 450 GB/s link at half its bandwidth, batch capped at 100, 40 layers,
+    hidden 4096: overhead = 1.0 + 40 x 10 / 1000 + 2 x 40 x 20 / 1000
+    + 100 x 2 x 40 x 2 x (4 − 1) / 4 x 4096 x 2 / (450e9 x 0.5) x 1e3
+    = 1.0 + 0.4 + 1.6 + 100 x 983,040 / 225e9 x 1e3 = 3.43691 ms."""
+    t = report(serving__engine="vllm", serving__tensor_parallel=4, serving__max_batch=100,
+               serving__min_tokens_per_s_per_stream=0, model__hidden_size=4096,
+               gpu__interconnect="nvlink", gpu__interconnect_gb_s=450,
+               serving__step_overhead_ms=1.0, serving__layer_overhead_us=10,
+               serving__allreduce_us=20, serving__allreduce_bw_fraction=0.5)["throughput"]
+    assert t["batch"] == 100
+    assert t["step_time_overhead_ms"] == approx(3.0 + 100 * 983_040 / 225e9 * 1e3)
+    assert t["step_time_overhead_ms"] == approx(3.43691, abs=1e-5)
+    # the whole link (fraction 1) halves the bandwidth term: 3.0 + 0.21845
+    full = report(serving__engine="vllm", serving__tensor_parallel=4, serving__max_batch=100,
+                  serving__min_tokens_per_s_per_stream=0, model__hidden_size=4096,
+                  gpu__interconnect="nvlink", gpu__interconnect_gb_s=450,
+                  serving__step_overhead_ms=1.0, serving__layer_overhead_us=10,
+                  serving__allreduce_us=20, serving__allreduce_bw_fraction=1.0)["throughput"]
+    assert full["step_time_overhead_ms"] == approx(3.21845, abs=1e-5)
