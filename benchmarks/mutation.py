@@ -77,6 +77,13 @@ def prepare(repo: Path, work: Path, everything: bool) -> None:
     """Copy ``repo`` into ``work`` (keeping mtimes, so mutmut reuses old verdicts) and configure."""
     shutil.copytree(repo, work, ignore=SKIP, dirs_exist_ok=True)
     (work / "mutants" / "src").mkdir(parents=True, exist_ok=True)  # on PYTHONPATH: must exist
+    # mutmut refreshes only the Python files it mutates: a reused copy keeps stale data files
+    for path in (work / "src").rglob("*"):
+        copy = work / "mutants" / "src" / path.relative_to(work / "src")
+        if path.is_file() and path.suffix != ".py" and "__pycache__" not in path.parts and \
+                (not copy.exists() or copy.read_bytes() != path.read_bytes()):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
     (work / "mutants" / "src" / "mutation_plugin.py").write_text(PLUGIN)
     tests = ["tests/unit"] + ([] if everything else SLOW)
     toml = work / "pyproject.toml"

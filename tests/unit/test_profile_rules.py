@@ -52,6 +52,22 @@ def test_the_weights_precision_picks_the_rate(bits: float, fp4: bool, engine: st
     assert v["gpu.tflops"] == approx(want)
 
 
+@pytest.mark.parametrize(("bits", "int8", "engine", "want"), [
+    (4.5, 300.0, "llama.cpp", 300.0),  # Q4_0 in llama.cpp's MMQ: the INT8 rate
+    (8.5, 300.0, "llama.cpp", 300.0),  # Q8_0 too
+    (16, 300.0, "llama.cpp", 100.0),  # F16 weights: cuBLAS at 16 bits
+    (4.5, None, "llama.cpp", 100.0),  # no INT8 units (Apple): the 16-bit rate
+    (8, 300.0, "vllm", 200.0),  # vLLM takes FP8, not INT8
+])
+def test_llama_cpp_multiplies_quantised_weights_on_int8_units(
+        bits: float, int8: float | None, engine: str, want: float) -> None:
+    rates = {k: v for k, v in RATES.items() if "fp4" not in k}
+    if int8 is not None:
+        rates["gpu__tops_int8"] = int8
+    v = _values(model__weight_bits=bits, serving__engine=engine, **rates)
+    assert v["gpu.tflops"] == approx(want)
+
+
 def test_fp4_rate_times_the_engines_scale() -> None:
     v = _values(model__weight_bits=4.5, serving__engine="vllm", **RATES)
     assert v["gpu.tflops"] == approx(400.0 * engines()["vllm"].fit["fp4_scale"])

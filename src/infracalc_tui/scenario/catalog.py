@@ -37,6 +37,7 @@ class GpuSpec:
     vendor: str = "nvidia"
     memory_share: float = 1.0
     tflops_fp4: float | None = None
+    tops_int8: float | None = None
     interconnect: str = "pcie"
     interconnect_gb_s: float = 32.0
     idle_w: float = 0.0
@@ -52,6 +53,7 @@ class GpuSpec:
             "gpu.tflops_bf16": self.tflops_bf16,
             "gpu.tflops_fp8": self.tflops_fp8,
             "gpu.tflops_fp4": self.tflops_fp4,
+            "gpu.tops_int8": self.tops_int8,
             "gpu.tdp_w": self.tdp_w,
             "gpu.idle_w": self.idle_w,
             "gpu.price_usd": self.price_usd,
@@ -112,6 +114,7 @@ class EngineProfile:
     kv_block_tokens: int
     native_fp8: bool
     native_fp4: bool
+    int8_matmul: bool  # quantised weights multiplied with integer dot products (INT8 rate)
     source: str
     fit: dict[str, Any] = field(default_factory=dict)
 
@@ -154,6 +157,7 @@ def gpus() -> dict[str, GpuSpec]:
             rent_usd_per_hour=t.get("rent_usd_per_hour"), mbu=t["mbu"], mfu=t["mfu"],
             memory_type=t.get("memory_type", "hbm"), vendor=t["vendor"],
             memory_share=t.get("gpu_memory_share", 1.0), tflops_fp4=t.get("tflops_fp4"),
+            tops_int8=t.get("tops_int8"),
             interconnect=t.get("interconnect", "pcie"),
             interconnect_gb_s=t.get("interconnect_gb_s", 32.0), idle_w=t.get("idle_w", 0.0),
             engine=t.get("engine", "vllm"), sources=dict(t.get("sources", {})),
@@ -190,6 +194,7 @@ def engines() -> dict[str, EngineProfile]:
         out[key] = EngineProfile(key=key, name=t["name"], kv_cache=t["kv_cache"],
                                  kv_block_tokens=t["kv_block_tokens"],
                                  native_fp8=t["native_fp8"], native_fp4=t["native_fp4"],
+                                 int8_matmul=t["int8_matmul"],
                                  source=t["source"],
                                  fit=dict(fitted.get(key, {})))
     return out

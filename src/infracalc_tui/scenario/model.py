@@ -143,7 +143,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.mfu": gpu.mfu if gpu else DEFAULT_MFU,
             "serving.step_overhead_ms": 0.0, "serving.layer_overhead_us": 0.0,
             "serving.allreduce_us": 0.0, "serving.allreduce_bw_fraction": 1.0}
-        kv_cache, block, fp8, fp4 = "reserved", 1, True, True
+        kv_cache, block, fp8, fp4, int8 = "reserved", 1, True, True, False
     else:
         p = catalog.engines()[engine]
         # bandwidth fractions follow the memory, FLOPS fractions the maker's kernels
@@ -157,6 +157,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.allreduce_us": p.number("allreduce_us", link),
             "serving.allreduce_bw_fraction": p.number("allreduce_bw_fraction", link)}
         kv_cache, block, fp8, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp8, p.native_fp4
+        int8 = p.int8_matmul
     for key, value in profile_values.items():
         if values[key] is None:
             values[key] = value
@@ -169,6 +170,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
     values["serving.kv_block_tokens"] = block if paged else 1
     values["serving.native_fp8"] = fp8
     values["serving.native_fp4"] = fp4
+    values["serving.int8_matmul"] = int8
     values["serving.fp4_scale"] = 1.0 if engine == "generic" else \
         catalog.engines()[engine].fit.get("fp4_scale", 1.0)
     # the generic engine is the spec's plain roofline: no attention FLOPs, no all-reduce bytes

@@ -34,6 +34,8 @@ ENGINE_KEYS: dict[str, tuple[str, str]] = {
                            "the GPU's FP8 rate."),
     "serving.native_fp4": ("Engine runs FP4", "Whether the engine computes 4-bit weights at "
                            "the GPU's FP4 rate."),
+    "serving.int8_matmul": ("Engine runs INT8", "Whether the engine multiplies quantised "
+                            "weights with integer dot products, at the GPU's INT8 rate."),
     "serving.fp4_scale": ("FP4 efficiency scale", "Share of the FP4 peak the engine's kernels "
                           "reach end to end, relative to FP8 (fitted)."),
     "serving.beyond_roofline": ("Beyond the roofline", "1: attention FLOPs and all-reduce "
@@ -166,6 +168,10 @@ def _derived(scenario: Scenario, key: str) -> Source:
         return Source("derived", "the weights' precision", ("model.weight_bits",))
     if key == "gpu.tflops":
         bits = v["model.weight_bits"]
+        if v["gpu.tops_int8"] is not None and v["serving.int8_matmul"] and bits < 16:
+            return Source("derived", f"INT8 rate for {bits:g}-bit weights (the engine multiplies "
+                          "quantised weights with integer dot products)",
+                          ("model.weight_bits", "gpu.tops_int8", "serving.int8_matmul"))
         if v["gpu.tflops_fp4"] is not None and v["serving.native_fp4"] and bits <= FP4_MAX_BITS:
             return Source("derived", f"FP4 rate x the engine's fp4_scale for {bits:g}-bit "
                           "weights", ("model.weight_bits", "gpu.tflops_fp4",

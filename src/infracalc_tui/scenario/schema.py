@@ -130,8 +130,10 @@ FIELDS: tuple[Field, ...] = (
     _f("gpu", "bandwidth_tb_s", 3.35, "Memory bandwidth", "TB/s",
        "Peak memory bandwidth of one GPU (1e12 bytes/s).", 0.001, 1000, step=0.1),
     _f("gpu", "tflops", None, "Dense TFLOPS in use", "TFLOPS", "Dense tensor TFLOPS of one GPU "
-       "at the precision in use. Default: tflops_fp4 when the weights have <= 4.5 bits, "
-       "tflops_fp8 when <= 8 bits (where the GPU has them), else tflops_bf16.",
+       "at the precision in use. Default: tops_int8 for quantised weights in an engine that "
+       "multiplies them with integer dot products (llama.cpp); tflops_fp4 when the weights "
+       "have <= 4.5 bits, tflops_fp8 when 4.5 < bits <= 8 (where the GPU and engine have "
+       "them); else tflops_bf16 (4-bit weights without FP4 units run in 16-bit kernels).",
        0.001, 1_000_000, optional=True),
     _f("gpu", "tflops_bf16", 989, "Dense TFLOPS, 16-bit", "TFLOPS",
        "Dense BF16/FP16 tensor TFLOPS of one GPU.", 0.001, 1_000_000),
@@ -140,6 +142,10 @@ FIELDS: tuple[Field, ...] = (
        0.001, 1_000_000, optional=True),
     _f("gpu", "tflops_fp4", None, "Dense TFLOPS, FP4", "TFLOPS", "Dense FP4 tensor TFLOPS; empty "
        "when the GPU has no native FP4.", 0.001, 1_000_000, optional=True),
+    _f("gpu", "tops_int8", None, "Dense TOPS, INT8", "TOPS", "Dense INT8 tensor TOPS; empty "
+       "when the GPU has no INT8 tensor units. An engine that multiplies quantised weights "
+       "with integer dot products (llama.cpp) runs at this rate.", 0.001, 1_000_000,
+       optional=True),
     _f("gpu", "memory_type", "hbm", "Memory type", "", "\"hbm\" (datacenter), \"gddr\" "
        "(graphics cards) or \"unified\" (Apple, DGX Spark): engine profiles differ by it.",
        kind="choice", choices=("hbm", "gddr", "unified")),

@@ -185,6 +185,8 @@ class MainScreen(Workbench, ChartsAfterFigures, PromptScreen):
     def _layout_for(self, width: int, height: int) -> None:
         narrow, compact = width < NARROW, width < NARROW or height < SHORT
         self.set_class(narrow, "narrow")
+        # at 80 columns the footer's ^p item would cut "Quit"; Ctrl+P still opens the palette
+        self.query_one(Footer).show_command_palette = not narrow
         # warnings and ranges go under the figures when no column is left for them beside
         results = width - (0 if narrow or self.has_class("hide-inputs") else INPUTS_WIDTH)
         if (results < FIGURES_WIDTH + SIDE_MIN) != self.has_class("stacked"):
