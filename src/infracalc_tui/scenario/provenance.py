@@ -184,6 +184,4 @@ def _derived(scenario: Scenario, key: str) -> Source:
             if bits <= FP4_MAX_BITS else ""
         return Source("derived", f"16-bit rate for {bits:g}-bit weights{why}",
                       ("model.weight_bits", "gpu.tflops_bf16"))
-    if key == "serving.prefill_mfu":
-        return Source("derived", "the decode mfu", ("serving.mfu",))
     return Source("derived")
