@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("hbm", "gddr", "unified")  # bandwidth fractions follow the memory
 MAKERS = ("nvidia", "amd", "apple")  # FLOPS fractions follow the maker's kernels
 LINKS = ("nvlink", "xgmi", "pcie")
+#: numbers fitted per interconnect, and what they are on a single chip (no link)
+LINK_PARAMS = {"allreduce_us": 0.0, "allreduce_bw_fraction": 1.0}
 PRIOR_WEIGHT = 0.3  # in log units: a parameter moves only where measurements pull it
 
 
@@ -131,15 +133,12 @@ class Ledger:
                                          for i in range(len(rows))],
             "serving.layer_overhead_us": [where["layer_overhead_us", e[i], ""]
                                           for i in range(len(rows))],
-            "serving.allreduce_us": [where.get(("allreduce_us", "", link[i]),
-                                               where["allreduce_us", "", "pcie"])
-                                     for i in range(len(rows))],
-            "serving.allreduce_bw_fraction": [
-                where.get(("allreduce_bw_fraction", "", link[i]),
-                          where["allreduce_bw_fraction", "", "pcie"]) for i in range(len(rows))],
             "gpu.power_k_mem": [where["k_mem", "", "power"]] * len(rows),
             "gpu.power_k_cmp": [where["k_cmp", "", "power"]] * len(rows),
         }
+        for name in LINK_PARAMS:  # a link without its own number takes PCIe's
+            self.index[f"serving.{name}"] = [where.get((name, "", link[i]), where[name, "", "pcie"])
+                                             for i in range(len(rows))]
         # points whose weights run at the FP4 rate: the fit scales their TFLOPS (the shipped
         # values were derived with the current fp4_scale; rebuild from the raw FP4 peak)
         self.fp4 = np.array([x["gpu.tflops_fp4"] is not None and x["serving.native_fp4"]
@@ -249,12 +248,9 @@ def _fit_file(led: Ledger, x: np.ndarray, loo: np.ndarray) -> dict[str, Any]:
                 sect.setdefault(p.name, {})[p.cls] = _r(value, 4)
             else:
                 sect[p.name] = _r(value, 4)
-        sect["allreduce_us"] = {p.cls: _r(v, 4) for p, v in zip(led.ps, x, strict=True)
-                                if p.name == "allreduce_us"}
-        sect["allreduce_us"]["none"] = 0.0
-        sect["allreduce_bw_fraction"] = {p.cls: _r(v, 4) for p, v in zip(led.ps, x, strict=True)
-                                         if p.name == "allreduce_bw_fraction"}
-        sect["allreduce_bw_fraction"]["none"] = 1.0
+        for name, single_chip in LINK_PARAMS.items():
+            sect[name] = {p.cls: _r(v, 4) for p, v in zip(led.ps, x, strict=True)
+                          if p.name == name} | {"none": single_chip}
         grounding: dict[str, Any] = {}
         for c in CLASSES:
             sel = np.array([m["engine"] == e and gpus()[m["gpu"]].memory_type == c
