@@ -98,10 +98,15 @@ def _preset_keys(section: str) -> set[str]:
     return set(next(iter(catalog.gpus().values())).scenario_values())
 
 
-#: Keys an engine profile fills when the user did not set them.
-PROFILE_KEYS = ("serving.mbu", "serving.mfu", "serving.prefill_mfu", "serving.step_overhead_ms",
-                "serving.layer_overhead_us", "serving.allreduce_us",
-                "serving.allreduce_bw_fraction")
+#: Keys an engine profile fills when the user did not set them, and the key whose value picks
+#: the profile's number: bandwidth and fixed costs by memory type, FLOPS fractions by the
+#: maker's kernels, the all-reduce by interconnect.
+PROFILE_CLASS = {"serving.mbu": "gpu.memory_type", "serving.mfu": "gpu.vendor",
+                 "serving.prefill_mfu": "gpu.vendor", "serving.step_overhead_ms": "gpu.memory_type",
+                 "serving.layer_overhead_us": "gpu.memory_type",
+                 "serving.allreduce_us": "gpu.interconnect",
+                 "serving.allreduce_bw_fraction": "gpu.interconnect"}
+PROFILE_KEYS = tuple(PROFILE_CLASS)
 
 
 def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,16 +151,8 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
         kv_cache, block, fp8, fp4, int8 = "reserved", 1, True, True, False
     else:
         p = catalog.engines()[engine]
-        # bandwidth fractions follow the memory, FLOPS fractions the maker's kernels
-        mem, link = values["gpu.memory_type"], values["gpu.interconnect"]
-        maker = values["gpu.vendor"]
-        profile_values = {
-            "serving.mbu": p.number("mbu", mem), "serving.mfu": p.number("mfu", maker),
-            "serving.prefill_mfu": p.number("prefill_mfu", maker),
-            "serving.step_overhead_ms": p.number("step_overhead_ms", mem),
-            "serving.layer_overhead_us": p.number("layer_overhead_us", mem),
-            "serving.allreduce_us": p.number("allreduce_us", link),
-            "serving.allreduce_bw_fraction": p.number("allreduce_bw_fraction", link)}
+        profile_values = {key: p.number(key.split(".", 1)[1], values[cls])
+                          for key, cls in PROFILE_CLASS.items()}
         kv_cache, block, fp8, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp8, p.native_fp4
         int8 = p.int8_matmul
     for key, value in profile_values.items():

@@ -15,7 +15,7 @@ from typing import Literal
 
 from ..engine.derive import FP4_MAX_BITS, FP8_MAX_BITS
 from . import catalog
-from .model import PROFILE_KEYS, Scenario
+from .model import PROFILE_CLASS, PROFILE_KEYS, Scenario
 from .schema import BY_PATH
 
 Kind = Literal["file", "preset", "default", "derived", "engine profile", "fitted"]
@@ -122,11 +122,9 @@ def _profile_source(scenario: Scenario, key: str) -> Source:
                               "efficiency)")
             return Source("default", "the generic roofline's efficiency without a GPU preset")
         return Source("engine profile", "generic (the plain roofline: none)")
-    cls, what = {"serving.allreduce_us": (values["gpu.interconnect"], "interconnect"),
-                 "serving.allreduce_bw_fraction": (values["gpu.interconnect"], "interconnect"),
-                 "serving.mfu": (values["gpu.vendor"], "kernels"),
-                 "serving.prefill_mfu": (values["gpu.vendor"], "kernels")}.get(
-        key, (values["gpu.memory_type"], "memory"))
+    cls = values[PROFILE_CLASS[key]]
+    what = {"gpu.memory_type": "memory", "gpu.vendor": "kernels",
+            "gpu.interconnect": "interconnect"}[PROFILE_CLASS[key]]
     fitted = catalog.engines()[engine].fit.get(key.split(".", 1)[1])
     if isinstance(fitted, dict) and cls not in fitted:
         return Source("engine profile", f"{engine} (fitted default: no {cls} {what} figure, "
