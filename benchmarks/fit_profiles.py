@@ -33,9 +33,12 @@ from infracalc_tui.engine.evaluate import evaluate
 from infracalc_tui.resources import data_file
 from infracalc_tui.scenario import Scenario
 from infracalc_tui.scenario.catalog import ENGINES, gpus
+from infracalc_tui.scenario.model import bandwidth_class
 
 ROOT = Path(__file__).resolve().parents[1]
-CLASSES = ("hbm", "gddr", "unified")  # bandwidth fractions follow the memory
+CLASSES = ("hbm", "gddr", "unified")  # memory types, for the grounding figures
+#: bandwidth fractions follow the memory, and ROCm's kernels on any AMD GPU (bandwidth_class)
+BANDWIDTH_CLASSES = (*CLASSES, "amd")
 MAKERS = ("nvidia", "amd", "apple")  # FLOPS fractions follow the maker's kernels
 LINKS = ("nvlink", "xgmi", "pcie")
 #: numbers fitted per interconnect, and what they are on a single chip (no link)
@@ -55,11 +58,14 @@ class Param:
 def params() -> list[Param]:
     out: list[Param] = []
     for e in ENGINES:
-        out += [Param("mbu", e, c, "fraction", 0.7 if c != "unified" else 0.65) for c in CLASSES]
+        out += [Param("mbu", e, c, "fraction", 0.7 if c != "unified" else 0.65)
+                for c in BANDWIDTH_CLASSES]
         out += [Param("mfu", e, c, "fraction", 0.4) for c in MAKERS]
         out += [Param("prefill_mfu", e, c, "fraction", 0.5) for c in MAKERS]
-        out += [Param("step_overhead_ms", e, "", "positive", 0.5),
-                Param("layer_overhead_us", e, "", "positive", 5.0)]
+        # fixed costs follow the maker's kernels too (launch and encode costs of CUDA,
+        # HIP, Metal)
+        out += [Param("step_overhead_ms", e, c, "positive", 0.5) for c in MAKERS]
+        out += [Param("layer_overhead_us", e, c, "positive", 5.0) for c in MAKERS]
     out += [Param("allreduce_us", "", link, "positive", init)
             for link, init in (("nvlink", 10.0), ("xgmi", 15.0), ("pcie", 30.0))]
     out += [Param("allreduce_bw_fraction", "", link, "fraction", 0.7) for link in LINKS]
@@ -120,7 +126,8 @@ class Ledger:
         self.kind = np.array([kinds[p.kind] for p in self.ps])
         self.theta0 = np.array([to_theta(p, p.init) for p in self.ps])
         where = {(p.name, p.engine, p.cls): i for i, p in enumerate(self.ps)}
-        mem = [gpus()[m["gpu"]].memory_type for m in rows]
+        mem = [bandwidth_class(gpus()[m["gpu"]].vendor, gpus()[m["gpu"]].memory_type)
+               for m in rows]
         maker = [gpus()[m["gpu"]].vendor for m in rows]
         link = [gpus()[m["gpu"]].interconnect for m in rows]
         e = [m["engine"] for m in rows]
@@ -129,9 +136,9 @@ class Ledger:
             "serving.mfu": [where["mfu", e[i], maker[i]] for i in range(len(rows))],
             "serving.prefill_mfu": [where["prefill_mfu", e[i], maker[i]]
                                     for i in range(len(rows))],
-            "serving.step_overhead_ms": [where["step_overhead_ms", e[i], ""]
+            "serving.step_overhead_ms": [where["step_overhead_ms", e[i], maker[i]]
                                          for i in range(len(rows))],
-            "serving.layer_overhead_us": [where["layer_overhead_us", e[i], ""]
+            "serving.layer_overhead_us": [where["layer_overhead_us", e[i], maker[i]]
                                           for i in range(len(rows))],
             "gpu.power_k_mem": [where["k_mem", "", "power"]] * len(rows),
             "gpu.power_k_cmp": [where["k_cmp", "", "power"]] * len(rows),

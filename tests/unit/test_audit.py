@@ -207,8 +207,9 @@ def test_precision_follows_the_weights_and_the_engine() -> None:
     assert 0.3 < scale < 1
     assert tflops("gpu.preset=b200", "model.weight_bits=4.25") == approx(9000 * scale)
     assert tflops("gpu.preset=b200", "model.weight_bits=4.82") == 4500  # FP8, not only at 8
-    # llama.cpp multiplies quantised weights on the INT8 units: the B200's 4,500 dense TOPS
-    assert tflops("gpu.preset=b200", "model.weight_bits=4.25", "serving.engine=llama.cpp") == 4500
+    # llama.cpp multiplies quantised weights on the INT8 units, at a GeForce SM's 2,048 ops
+    # per SM and clock: the B200's 4,500 dense TOPS x 2,048 / 16,384 = 562.5
+    assert tflops("gpu.preset=b200", "model.weight_bits=4.25", "serving.engine=llama.cpp") == 562.5
     assert tflops("gpu.preset=b200", "model.weight_bits=16", "serving.engine=llama.cpp") == 2250
     assert tflops("gpu.preset=b200", "model.weight_bits=16") == 2250
     assert tflops("gpu.preset=a100-sxm-80gb", "model.weight_bits=8") == 312  # no FP8 on Ampere

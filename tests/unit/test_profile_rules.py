@@ -17,17 +17,23 @@ def _values(**explicit: object) -> dict:
     return Scenario("t", "", {k.replace("__", "."): v for k, v in explicit.items()}).values
 
 
-@pytest.mark.parametrize(("preset", "memory", "maker"), [
-    ("rx-7900-xtx", "gddr", "amd"), ("m3-max", "unified", "apple"),
-    ("dgx-spark", "unified", "nvidia"), ("h100-sxm", "hbm", "nvidia")])
+@pytest.mark.parametrize(("preset", "memory", "maker", "bandwidth"), [
+    ("rx-7900-xtx", "gddr", "amd", "amd"), ("m3-max", "unified", "apple", "unified"),
+    ("dgx-spark", "unified", "nvidia", "unified"), ("h100-sxm", "hbm", "nvidia", "hbm"),
+    ("mi300x", "hbm", "amd", "amd")])
 def test_bandwidth_follows_the_memory_and_flops_the_maker(preset: str, memory: str,
-                                                          maker: str) -> None:
+                                                          maker: str, bandwidth: str) -> None:
+    """Bandwidth fractions by memory type, except that every AMD GPU has its own (ROCm's
+    kernels); FLOPS fractions and the fixed costs by maker."""
     v = _values(gpu__preset=preset, serving__engine="llama.cpp")
     assert (v["gpu.memory_type"], v["gpu.vendor"]) == (memory, maker)
+    assert v["gpu.bandwidth_class"] == bandwidth
     fit = engines()["llama.cpp"].fit
-    assert v["serving.mbu"] == fit["mbu"][memory]
+    assert v["serving.mbu"] == fit["mbu"][bandwidth]
     assert v["serving.mfu"] == fit["mfu"][maker]
     assert v["serving.prefill_mfu"] == fit["prefill_mfu"][maker]
+    assert v["serving.step_overhead_ms"] == fit["step_overhead_ms"][maker]
+    assert v["serving.layer_overhead_us"] == fit["layer_overhead_us"][maker]
 
 
 def test_a_custom_gpu_names_its_maker() -> None:
@@ -66,6 +72,29 @@ def test_llama_cpp_multiplies_quantised_weights_on_int8_units(
         rates["gpu__tops_int8"] = int8
     v = _values(model__weight_bits=bits, serving__engine=engine, **rates)
     assert v["gpu.tflops"] == approx(want)
+
+
+@pytest.mark.parametrize(("preset", "engine", "want"), [
+    ("h100-sxm", "llama.cpp", 494.75),  # 1,979 x 2,048 / 8,192 (Hopper SM)
+    ("a100-sxm-80gb", "llama.cpp", 312.0),  # 624 x 2,048 / 4,096 (A100 SM)
+    ("rtx-4090", "llama.cpp", 660.6),  # a GeForce SM does 2,048: nothing to cap
+    ("h100-sxm", "generic", 989.0),  # no cap and no INT8 path: 16 bits for 4.5-bit weights
+])
+def test_llama_cpp_reaches_a_geforce_sms_int8_rate_per_sm_and_clock(
+        preset: str, engine: str, want: float) -> None:
+    """1,979 TOPS x 2,048 / 8,192 = 494.75 TOPS for Q4_0 on an H100; 624 x 1/2 = 312 on an
+    A100; the RTX 4090's 660.6 stays."""
+    v = _values(gpu__preset=preset, model__weight_bits=4.5, serving__engine=engine)
+    assert v["gpu.tflops"] == approx(want)
+
+
+def test_a_custom_gpu_without_the_sm_figure_keeps_its_int8_rate() -> None:
+    v = _values(model__weight_bits=4.5, serving__engine="llama.cpp", gpu__tops_int8=300.0)
+    assert v["gpu.int8_ops_per_sm_clock"] is None
+    assert v["gpu.tflops"] == approx(300.0)
+    capped = _values(model__weight_bits=4.5, serving__engine="llama.cpp", gpu__tops_int8=300.0,
+                     gpu__int8_ops_per_sm_clock=3072)
+    assert capped["gpu.tflops"] == approx(200.0)  # 300 x 2,048 / 3,072
 
 
 def test_fp4_rate_times_the_engines_scale() -> None:

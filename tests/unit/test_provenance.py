@@ -53,7 +53,8 @@ RTX_SOURCES = {
     "serving.mbu": "engine profile llama.cpp (fitted for gddr memory, engine_fit.toml)",
     "serving.allreduce_us": "engine profile llama.cpp (fitted for pcie interconnect, "
                             "engine_fit.toml)",
-    "serving.step_overhead_ms": "engine profile llama.cpp (fitted, engine_fit.toml)",
+    "serving.step_overhead_ms": "engine profile llama.cpp (fitted for nvidia kernels, "
+                                "engine_fit.toml)",
     "serving.kv_cache_in_use": "engine profile llama.cpp",
     "serving.engine_in_use": "derived from serving.engine (set in serving.engine)",
     "gpu.power_k_mem": "fitted (the GPU power model, engine_fit.toml [power])",
@@ -108,11 +109,10 @@ def _consistent(s: Scenario, key: str, src: Source) -> None:
             assert v == BY_PATH[key].default, key
     elif src.kind == "engine profile" and key in PROFILE_KEYS and "fitted" in src.detail:
         engine = cat.engines()[s.values["serving.engine_in_use"]]
-        # the all-reduce by interconnect, FLOPS fractions by GPU maker, the rest by memory
+        # the all-reduce by interconnect, bandwidth by memory (AMD apart), the rest by maker
         cls = s.values[{"serving.allreduce_us": "gpu.interconnect",
                         "serving.allreduce_bw_fraction": "gpu.interconnect",
-                        "serving.mfu": "gpu.vendor",
-                        "serving.prefill_mfu": "gpu.vendor"}.get(key, "gpu.memory_type")]
+                        "serving.mbu": "gpu.bandwidth_class"}.get(key, "gpu.vendor")]
         assert v == engine.number(key.split(".", 1)[1], cls), key
     elif src.kind == "preset":
         preset = src.detail.split(" ", 1)[0]

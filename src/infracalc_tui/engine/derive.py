@@ -42,10 +42,12 @@ def derive(values: Mapping[str, Any], where: Where = _where_scalar) -> dict[str,
 
 def tflops_in_use(values: Mapping[str, Any], where: Where = _where_scalar) -> Any:
     """INT8 rate for quantised weights in an engine that multiplies them with integer dot
-    products (llama.cpp); FP4 rate for weights <= 4.5 bits, FP8 for 4.5 < bits <= 8 (where
-    the GPU computes them natively and the engine uses them), else the 16-bit rate: 4-bit
-    weights without FP4 units run in weight-only kernels (W4A16: Marlin, Triton matmul_ogs)
-    that widen them to 16 bits in the kernel, so no FP8 rate for them."""
+    products (llama.cpp), scaled down where an SM does more INT8 ops per clock than the
+    engine's kernels reach (``serving.int8_sm_cap``: llama.cpp on A100 and Hopper); FP4 rate
+    for weights <= 4.5 bits, FP8 for 4.5 < bits <= 8 (where the GPU computes them natively
+    and the engine uses them), else the 16-bit rate: 4-bit weights without FP4 units run in
+    weight-only kernels (W4A16: Marlin, Triton matmul_ogs) that widen them to 16 bits in the
+    kernel, so no FP8 rate for them."""
     bits = values["model.weight_bits"]
     rate = values["gpu.tflops_bf16"]
     fp8, fp4 = values["gpu.tflops_fp8"], values["gpu.tflops_fp4"]
@@ -57,6 +59,10 @@ def tflops_in_use(values: Mapping[str, Any], where: Where = _where_scalar) -> An
         rate = where(bits <= FP4_MAX_BITS, fp4 * values.get("serving.fp4_scale", 1.0), rate)
     int8 = values.get("gpu.tops_int8")
     if int8 is not None and values.get("serving.int8_matmul", False):
-        # llama.cpp's MMQ kernels: quantised weights times 8-bit activations on INT8 units
+        # llama.cpp's MMQ kernels: quantised weights times 8-bit activations on INT8 units,
+        # at no more per SM and clock than the engine's kernels reach
+        per_sm, cap = values.get("gpu.int8_ops_per_sm_clock"), values.get("serving.int8_sm_cap", 0)
+        if per_sm is not None and cap:
+            int8 = int8 * where(per_sm > cap, cap / per_sm, 1.0)
         rate = where(bits < 16, int8, rate)
     return rate

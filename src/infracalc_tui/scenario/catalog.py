@@ -38,6 +38,7 @@ class GpuSpec:
     memory_share: float = 1.0
     tflops_fp4: float | None = None
     tops_int8: float | None = None
+    int8_ops_per_sm_clock: float | None = None  # per SM (NVIDIA), architecture whitepaper
     interconnect: str = "pcie"
     interconnect_gb_s: float = 32.0
     idle_w: float = 0.0
@@ -54,6 +55,7 @@ class GpuSpec:
             "gpu.tflops_fp8": self.tflops_fp8,
             "gpu.tflops_fp4": self.tflops_fp4,
             "gpu.tops_int8": self.tops_int8,
+            "gpu.int8_ops_per_sm_clock": self.int8_ops_per_sm_clock,
             "gpu.tdp_w": self.tdp_w,
             "gpu.idle_w": self.idle_w,
             "gpu.price_usd": self.price_usd,
@@ -115,6 +117,7 @@ class EngineProfile:
     native_fp8: bool
     native_fp4: bool
     int8_matmul: bool  # quantised weights multiplied with integer dot products (INT8 rate)
+    int8_sm_cap: float  # the most INT8 ops per SM per clock its kernels reach (0: no cap)
     source: str
     fit: dict[str, Any] = field(default_factory=dict)
 
@@ -157,7 +160,7 @@ def gpus() -> dict[str, GpuSpec]:
             rent_usd_per_hour=t.get("rent_usd_per_hour"), mbu=t["mbu"], mfu=t["mfu"],
             memory_type=t.get("memory_type", "hbm"), vendor=t["vendor"],
             memory_share=t.get("gpu_memory_share", 1.0), tflops_fp4=t.get("tflops_fp4"),
-            tops_int8=t.get("tops_int8"),
+            tops_int8=t.get("tops_int8"), int8_ops_per_sm_clock=t.get("int8_ops_per_sm_clock"),
             interconnect=t.get("interconnect", "pcie"),
             interconnect_gb_s=t.get("interconnect_gb_s", 32.0), idle_w=t.get("idle_w", 0.0),
             engine=t.get("engine", "vllm"), sources=dict(t.get("sources", {})),
@@ -195,6 +198,7 @@ def engines() -> dict[str, EngineProfile]:
                                  kv_block_tokens=t["kv_block_tokens"],
                                  native_fp8=t["native_fp8"], native_fp4=t["native_fp4"],
                                  int8_matmul=t["int8_matmul"],
+                                 int8_sm_cap=t.get("int8_ops_per_sm_clock_max", 0),
                                  source=t["source"],
                                  fit=dict(fitted.get(key, {})))
     return out

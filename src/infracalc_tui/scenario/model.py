@@ -99,14 +99,21 @@ def _preset_keys(section: str) -> set[str]:
 
 
 #: Keys an engine profile fills when the user did not set them, and the key whose value picks
-#: the profile's number: bandwidth and fixed costs by memory type, FLOPS fractions by the
-#: maker's kernels, the all-reduce by interconnect.
-PROFILE_CLASS = {"serving.mbu": "gpu.memory_type", "serving.mfu": "gpu.vendor",
-                 "serving.prefill_mfu": "gpu.vendor", "serving.step_overhead_ms": "gpu.memory_type",
-                 "serving.layer_overhead_us": "gpu.memory_type",
+#: the profile's number: bandwidth by memory type (AMD's kernels apart), FLOPS fractions and
+#: fixed costs by the maker's kernels, the all-reduce by interconnect.
+PROFILE_CLASS = {"serving.mbu": "gpu.bandwidth_class", "serving.mfu": "gpu.vendor",
+                 "serving.prefill_mfu": "gpu.vendor", "serving.step_overhead_ms": "gpu.vendor",
+                 "serving.layer_overhead_us": "gpu.vendor",
                  "serving.allreduce_us": "gpu.interconnect",
                  "serving.allreduce_bw_fraction": "gpu.interconnect"}
 PROFILE_KEYS = tuple(PROFILE_CLASS)
+
+
+def bandwidth_class(vendor: str, memory_type: str) -> str:
+    """Which bandwidth fraction a GPU gets: its memory type's, but ROCm's kernels on AMD
+    GPUs reach their own share of the memory (the ledger's MI300X/MI325X and RX 7900 XTX
+    points), so "amd" for any AMD GPU."""
+    return "amd" if vendor == "amd" else memory_type
 
 
 def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,6 +147,7 @@ def engine_in_use(values: Mapping[str, Any], gpu: catalog.GpuSpec | None) -> tup
 def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
     """Fill the efficiency keys the user did not set from the engine's profile."""
     engine, why = engine_in_use(values, gpu)
+    values["gpu.bandwidth_class"] = bandwidth_class(values["gpu.vendor"], values["gpu.memory_type"])
     values["serving.engine_in_use"] = engine
     values["serving.engine_reason"] = why
     if engine == "generic":
@@ -148,13 +156,13 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
             "serving.mfu": gpu.mfu if gpu else DEFAULT_MFU,
             "serving.step_overhead_ms": 0.0, "serving.layer_overhead_us": 0.0,
             "serving.allreduce_us": 0.0, "serving.allreduce_bw_fraction": 1.0}
-        kv_cache, block, fp8, fp4, int8 = "reserved", 1, True, True, False
+        kv_cache, block, fp8, fp4, int8, cap = "reserved", 1, True, True, False, 0.0
     else:
         p = catalog.engines()[engine]
         profile_values = {key: p.number(key.split(".", 1)[1], values[cls])
                           for key, cls in PROFILE_CLASS.items()}
         kv_cache, block, fp8, fp4 = p.kv_cache, p.kv_block_tokens, p.native_fp8, p.native_fp4
-        int8 = p.int8_matmul
+        int8, cap = p.int8_matmul, p.int8_sm_cap
     for key, value in profile_values.items():
         if values[key] is None:
             values[key] = value
@@ -168,6 +176,7 @@ def apply_engine(values: dict[str, Any], gpu: catalog.GpuSpec | None) -> None:
     values["serving.native_fp8"] = fp8
     values["serving.native_fp4"] = fp4
     values["serving.int8_matmul"] = int8
+    values["serving.int8_sm_cap"] = cap
     values["serving.fp4_scale"] = 1.0 if engine == "generic" else \
         catalog.engines()[engine].fit.get("fp4_scale", 1.0)
     # the generic engine is the spec's plain roofline: no attention FLOPs, no all-reduce bytes

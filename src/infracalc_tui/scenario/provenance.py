@@ -25,6 +25,8 @@ ENGINE_KEYS: dict[str, tuple[str, str]] = {
     "serving.engine_in_use": ("Engine in use", "The serving engine the figures model: "
                               "serving.engine, or for \"auto\" the GPU preset's usual one."),
     "serving.engine_reason": ("Why this engine", "Why the engine in use was chosen."),
+    "gpu.bandwidth_class": ("Bandwidth class", "Which of the engine's bandwidth fractions "
+                            "the GPU gets: its memory type, or \"amd\" for any AMD GPU."),
     "serving.kv_cache_in_use": ("KV cache in use", "\"paged\" or \"reserved\": "
                                 "serving.kv_cache, or for \"auto\" the engine's."),
     "serving.kv_paged": ("Paged KV cache", "1 when the KV cache in use is paged, else 0."),
@@ -36,6 +38,8 @@ ENGINE_KEYS: dict[str, tuple[str, str]] = {
                            "the GPU's FP4 rate."),
     "serving.int8_matmul": ("Engine runs INT8", "Whether the engine multiplies quantised "
                             "weights with integer dot products, at the GPU's INT8 rate."),
+    "serving.int8_sm_cap": ("Engine's INT8 ops per SM", "The most INT8 ops per SM per "
+                            "clock the engine's kernels reach (0: no cap)."),
     "serving.fp4_scale": ("FP4 efficiency scale", "Share of the FP4 peak the engine's kernels "
                           "reach end to end, relative to FP8 (fitted)."),
     "serving.beyond_roofline": ("Beyond the roofline", "1: attention FLOPs and all-reduce "
@@ -123,7 +127,7 @@ def _profile_source(scenario: Scenario, key: str) -> Source:
             return Source("default", "the generic roofline's efficiency without a GPU preset")
         return Source("engine profile", "generic (the plain roofline: none)")
     cls = values[PROFILE_CLASS[key]]
-    what = {"gpu.memory_type": "memory", "gpu.vendor": "kernels",
+    what = {"gpu.bandwidth_class": "memory", "gpu.vendor": "kernels",
             "gpu.interconnect": "interconnect"}[PROFILE_CLASS[key]]
     fitted = catalog.engines()[engine].fit.get(key.split(".", 1)[1])
     if isinstance(fitted, dict) and cls not in fitted:
@@ -144,6 +148,9 @@ def _engine_key_source(scenario: Scenario, key: str) -> Source:
         return Source("derived", "set in serving.kv_cache", ("serving.kv_cache",))
     if key == "serving.kv_paged":
         return Source("derived", "1 when paged", ("serving.kv_cache_in_use",))
+    if key == "gpu.bandwidth_class":
+        return Source("derived", "the memory type; \"amd\" for an AMD GPU (ROCm's kernels)",
+                      ("gpu.memory_type", "gpu.vendor"))
     if key.startswith("gpu.power_k_"):
         return Source("fitted", f"the GPU power model, {_FIT_FILE} [power]")
     if key == "serving.kv_block_tokens" and values["serving.kv_cache_in_use"] != "paged":
@@ -167,6 +174,12 @@ def _derived(scenario: Scenario, key: str) -> Source:
     if key == "gpu.tflops":
         bits = v["model.weight_bits"]
         if v["gpu.tops_int8"] is not None and v["serving.int8_matmul"] and bits < 16:
+            per_sm, cap = v["gpu.int8_ops_per_sm_clock"], v["serving.int8_sm_cap"]
+            if per_sm is not None and cap and per_sm > cap:
+                return Source("derived", f"INT8 rate x {cap:g}/{per_sm:g} for {bits:g}-bit "
+                              "weights (the engine's kernels reach no more INT8 ops per SM "
+                              "per clock)", ("model.weight_bits", "gpu.tops_int8",
+                                             "gpu.int8_ops_per_sm_clock", "serving.int8_sm_cap"))
             return Source("derived", f"INT8 rate for {bits:g}-bit weights (the engine multiplies "
                           "quantised weights with integer dot products)",
                           ("model.weight_bits", "gpu.tops_int8", "serving.int8_matmul"))

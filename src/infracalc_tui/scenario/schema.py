@@ -144,7 +144,12 @@ FIELDS: tuple[Field, ...] = (
        "when the GPU has no native FP4.", 0.001, 1_000_000, optional=True),
     _f("gpu", "tops_int8", None, "Dense TOPS, INT8", "TOPS", "Dense INT8 tensor TOPS; empty "
        "when the GPU has no INT8 tensor units. An engine that multiplies quantised weights "
-       "with integer dot products (llama.cpp) runs at this rate.", 0.001, 1_000_000,
+       "with integer dot products (llama.cpp) runs at this rate, up to its per-SM cap.",
+       0.001, 1_000_000, optional=True),
+    _f("gpu", "int8_ops_per_sm_clock", None, "INT8 ops per SM per clock", "",
+       "Dense INT8 tensor operations one SM does per clock (NVIDIA): 2048 on GeForce SMs, "
+       "4096 on A100, 8192 on Hopper. An engine whose kernels reach fewer per SM (llama.cpp: "
+       "2048) runs at tops_int8 x its cap / this; empty: no cap.", 1, 1_000_000,
        optional=True),
     _f("gpu", "memory_type", "hbm", "Memory type", "", "\"hbm\" (datacenter), \"gddr\" "
        "(graphics cards) or \"unified\" (Apple, DGX Spark): engine profiles differ by it.",
