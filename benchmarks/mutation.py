@@ -110,11 +110,19 @@ def function_node(tree: ast.Module, key: str) -> ast.AST | None:
 
 
 def at_import(tree: ast.Module) -> set[str]:
-    """Functions the module calls while it is imported: mutmut cannot switch their mutants on."""
+    """Functions the module calls while it is imported: mutmut cannot switch their mutants on.
+    A call inside a lambda or a nested def runs later, when a test calls it, so it is not one
+    (``FORMULAS = {..: lambda ns: _over_note(ns, False)}`` calls ``_over_note`` only then)."""
     skip = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
-    stmts = [s for s in tree.body if not isinstance(s, skip)]
-    return {n.func.id for s in stmts for n in ast.walk(s)
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    later = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)
+    out: set[str] = set()
+    todo: list[ast.AST] = [s for s in tree.body if not isinstance(s, skip)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            out.add(node.func.id)
+        todo.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, later))
+    return out
 
 
 def called_at_import(work: Path) -> dict[str, set[str]]:
