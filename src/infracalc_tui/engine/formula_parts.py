@@ -151,7 +151,6 @@ def _stream_kv(ns: Namespace, tokens: str) -> str:
 class _Replica:
     """Names the throughput replica and the host use for the same decode-step formula."""
 
-    batch: str  # streams decoded together
     gpus: str  # prefix multiplying one GPU's bandwidth and FLOPS ("" for one GPU's)
     comm: str | None  # GPUs that all-reduce each layer, None when none do
     tokens: str  # tokens one stream holds on average while decoding
@@ -161,10 +160,10 @@ class _Replica:
 def _replica(ns: Namespace, host: bool) -> _Replica:
     if not host:
         tp = "throughput_tensor_parallel"
-        return _Replica("batch", f"{tp} * ", tp if ns[tp] > 1 else None,
+        return _Replica(f"{tp} * ", tp if ns[tp] > 1 else None,
                         "avg_tokens_per_stream", "kv_read_bytes_per_stream")
     tp = _host_tp(ns)
-    return _Replica("concurrent_threads", "gpu_count * " if tp else "",
+    return _Replica("gpu_count * " if tp else "",
                     "gpu_count" if tp and ns["gpu_count"] > 1 else None, "context_tokens / 2",
                     _stream_kv(ns, "context_tokens / 2"))
 
@@ -187,8 +186,7 @@ def _t_mem(ns: Namespace, r: _Replica, batch: str) -> str:
 
 
 def _flops_per_token(ns: Namespace, tokens: str) -> str:
-    if _roofline_only(ns):
-        return "2 * active_params_b * 1e9"
+    """FLOPs of one decoded token beyond the plain roofline (``_t_cmp`` has the roofline's)."""
     held = f"({_held(ns, tokens)})" if _windowed(ns) else _held(ns, tokens)
     return f"2 * active_params_b * 1e9 + 4 * attention_heads * head_dim * {_beyond(ns)}{held}"
 
