@@ -79,7 +79,9 @@ IMPORT_TIME = "survived at import"  # survivors in functions that run at import
 EQUIVALENTS = Path(__file__).with_name("mutation_equivalents.toml")
 
 
-def equivalents() -> dict[str, str]:
+def equivalents() -> dict[str, dict[str, str]]:
+    """Mutant name -> {mutated: text its ``+`` line has, why}. A mutant whose diff no longer
+    has that text (the function changed, so the numbers moved) is a survivor again."""
     return tomllib.loads(EQUIVALENTS.read_text("utf-8")) if EQUIVALENTS.exists() else {}
 
 
@@ -219,7 +221,9 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         found, mine = [], Counter()
         for key, code in verdicts.items():
             status = status_by_exit_code[code]
-            if status == "survived" and key in same:
+            if status == "survived" and key in same and same[key]["mutated"] in "\n".join(
+                    x for x in get_diff_for_mutant(key, path=path).splitlines()
+                    if x.startswith("+")):
                 status = "equivalent"
             counts[package][status] += 1
             mine[status] += 1
@@ -231,7 +235,7 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
             line, changed = locate(lines, function_node(tree, key), diff)
             name = key.rpartition(".")[2]
             if status == "equivalent":
-                status += f": {same[key]}"
+                status += f": {same[key]['why']}"
             elif name.partition("__mutmut_")[0] in early:
                 status += ("; the function runs at import (here or from another module), before "
                            "mutmut can switch a mutant on")

@@ -193,7 +193,7 @@ def test_exactly_the_tolerance_from_the_goal_counts_as_reached(figure) -> None:
 def test_an_infinite_end_brackets_nothing() -> None:
     """Only two defined (finite) neighbours of opposite sign bracket a root."""
     f = np.array([-1.0, np.inf, -np.inf, 1.0])
-    assert s._brackets(np.arange(4.0), f).tolist() == []
+    assert s._brackets(f).tolist() == []
 
 
 def test_an_unknown_figure_names_the_key() -> None:

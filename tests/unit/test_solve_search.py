@@ -35,10 +35,9 @@ def test_an_integer_grid_is_whole_numbers_within_the_range() -> None:
 
 
 def test_brackets_are_sign_changes_and_zeros_between_defined_points() -> None:
-    x = np.arange(5.0)
-    assert s._brackets(x, np.array([-1.0, 1.0, np.nan, 2.0, -2.0])).tolist() == [0, 3]
-    assert s._brackets(x[:3], np.array([1.0, 0.0, -1.0])).tolist() == [0, 1]
-    assert s._brackets(x[:3], np.array([1.0, 2.0, 3.0])).tolist() == []
+    assert s._brackets(np.array([-1.0, 1.0, np.nan, 2.0, -2.0])).tolist() == [0, 3]
+    assert s._brackets(np.array([1.0, 0.0, -1.0])).tolist() == [0, 1]
+    assert s._brackets(np.array([1.0, 2.0, 3.0])).tolist() == []
 
 
 def test_what_the_figure_does_when_no_value_reaches_the_target() -> None:

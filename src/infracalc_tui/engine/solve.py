@@ -68,8 +68,8 @@ def grid(lo: float, hi: float, integer: bool = False, n: int = GRID) -> Array:
     return np.unique(np.clip(x, lo, hi))
 
 
-def _brackets(x: Array, f: Array) -> Array:
-    """Indices i with a sign change (or a zero) between x[i] and x[i+1], both defined."""
+def _brackets(f: Array) -> Array:
+    """Indices i with a sign change (or a zero) between f[i] and f[i+1], both defined."""
     ok = np.isfinite(f[:-1]) & np.isfinite(f[1:])
     return np.flatnonzero(ok & (np.sign(f[:-1]) * np.sign(f[1:]) <= 0))
 
@@ -96,7 +96,7 @@ def solve(inputs: Mapping[str, Any], target: str, goal: float, vary: str, lo: fl
     y = _figure(inputs, vary, target, x)
     calls = 1
     f = y - goal
-    found = _brackets(x, f)
+    found = _brackets(f)
     if not found.size:
         raise NoSolution(_describe(target, vary, y, lo, hi, goal))
     here = (lo + hi) / 2.0 if current is None else current
@@ -116,7 +116,7 @@ def solve(inputs: Mapping[str, Any], target: str, goal: float, vary: str, lo: fl
         if hit.size:
             k = hit[np.argmin(np.abs(fs[hit]))]
             return Solution(vary, float(xs[k]), target, goal, float(fs[k] + goal), calls)
-        j = _brackets(xs, fs)
+        j = _brackets(fs)
         if not j.size:  # NaN appeared inside: keep the bracket found so far
             break
         k = j[0]
