@@ -259,9 +259,9 @@ def _fit_file(led: Ledger, x: np.ndarray, loo: np.ndarray) -> dict[str, Any]:
             sect[name] = {p.cls: _r(v, 4) for p, v in zip(led.ps, x, strict=True)
                           if p.name == name} | {"none": single_chip}
         grounding: dict[str, Any] = {}
-        for c in CLASSES:
-            sel = np.array([m["engine"] == e and gpus()[m["gpu"]].memory_type == c
-                            for m in led.rows])
+        for c in BANDWIDTH_CLASSES:  # the class whose bandwidth fraction a GPU gets
+            sel = np.array([m["engine"] == e and bandwidth_class(
+                gpus()[m["gpu"]].vendor, gpus()[m["gpu"]].memory_type) == c for m in led.rows])
             if sel.any():
                 grounding[c] = {"n": int(sel.sum()), "loo_median_pct": _r(np.nanmedian(
                     np.abs(errors(loo[sel], led.measured[sel]))), 1)}

@@ -42,7 +42,7 @@ def grounding(scenario: Scenario) -> tuple[str, str]:
         return (f"your measurement: {values['serving.measured']} (infracalc calibrate)",
                 "your measurement")
     mine = [k for k in PROFILE_KEYS if k in explicit]
-    engine, cls = values["serving.engine_in_use"], values["gpu.memory_type"]
+    engine, cls = values["serving.engine_in_use"], values["gpu.bandwidth_class"]
     if engine == "generic":
         base = "generic roofline: the spec's formulas, not fitted to measurements"
         short = "roofline only (not fitted)"

@@ -28,9 +28,9 @@ _WORD_TERMS: dict[str, tuple[str, ...]] = {
     "throughput.engine": ("serving.engine", "gpu.preset", "gpu.memory_type",
                           "serving.engine_in_use"),
     "throughput.grounding": ("serving.throughput", "serving.measured", "serving.engine_in_use",
-                             "gpu.memory_type", *PROFILE_KEYS),
+                             "gpu.memory_type", "gpu.vendor", *PROFILE_KEYS),
     "throughput.grounding_summary": ("serving.throughput", "serving.measured",
-                                     "serving.engine_in_use", "gpu.memory_type",
+                                     "serving.engine_in_use", "gpu.memory_type", "gpu.vendor",
                                      *PROFILE_KEYS),
     "throughput.tensor_parallel_reason": ("throughput.tensor_parallel",
                                           "serving.tensor_parallel",
@@ -138,20 +138,22 @@ _GROUNDING = ("throughput.grounding", "throughput.grounding_summary")
 
 def measurement_links(scenario: Scenario) -> tuple[tuple[str, str], ...]:
     """The ledger's published measurements behind the engine profile in use (its engine on
-    this memory type), each with its source's URL: the grounding a person can check."""
+    this GPU class: memory type, or any AMD GPU), each with its source's URL: the grounding a
+    person can check."""
     import tomllib
 
     from .resources import data_file
     from .scenario.catalog import gpus
+    from .scenario.model import bandwidth_class
 
     values = scenario.values
-    engine, memory = values["serving.engine_in_use"], values["gpu.memory_type"]
+    engine, cls = values["serving.engine_in_use"], values["gpu.bandwidth_class"]
     ledger = tomllib.loads(data_file("measurements.toml").read_text(encoding="utf-8"))
     out = []
     for m in ledger.get("measurement", []):
         gpu = gpus().get(m.get("gpu", ""))
-        if m.get("engine") == engine and gpu is not None and gpu.memory_type == memory \
-                and m.get("url"):
+        if m.get("engine") == engine and gpu is not None and m.get("url") and \
+                bandwidth_class(gpu.vendor, gpu.memory_type) == cls:
             what = f"{m['id']}: {m['model']['name']} on {m['gpus']}x {gpu.name}, " \
                    f"{m['metric']} = {m['value']:g}"
             out.append((what, m["url"]))

@@ -91,9 +91,15 @@ def test_grounding_says_where_a_figure_comes_from() -> None:
     assert report_for(mine)["throughput"]["grounding"].startswith("your measurement: host.")
     generic = apply_settings(base, ["serving.engine=generic"])
     assert report_for(generic)["throughput"]["grounding"].startswith("generic roofline")
-    none = apply_settings(base, ["gpu.preset=mi300x", "serving.engine=mlx"])
+    none = apply_settings(base, ["gpu.preset=h100-sxm", "serving.engine=mlx"])
     assert report_for(none)["throughput"]["grounding"] == \
         "extrapolated: no measurement for MLX (mlx-lm) on HBM GPUs"
+    # an AMD GPU is grounded in the AMD points only, as its bandwidth fraction is
+    amd = apply_settings(base, ["gpu.preset=mi300x", "serving.engine=vllm"])
+    n, loo = engines()["vllm"].grounding("amd")
+    assert n > 0 and report_for(amd)["throughput"]["grounding"] == (
+        f"engine profile ({n} measurements of vLLM on AMD GPUs, leave-one-GPU-out median "
+        f"error {loo:.0f}%)")
 
 
 def test_automatic_engine_comes_from_the_gpu_and_says_so() -> None:

@@ -128,9 +128,9 @@ class EngineProfile:
             return float(value.get(cls, value.get("default", 0.0)))
         return float(value)
 
-    def grounding(self, memory_type: str) -> tuple[int, float | None]:
-        """(measurements on this memory type, their leave-one-GPU-out median error %)."""
-        g = self.fit.get("grounding", {}).get(memory_type, {})
+    def grounding(self, gpu_class: str) -> tuple[int, float | None]:
+        """(measurements on this GPU class, their leave-one-GPU-out median error %)."""
+        g = self.fit.get("grounding", {}).get(gpu_class, {})
         return int(g.get("n", 0)), g.get("loo_median_pct")
 
 
