@@ -17,7 +17,13 @@ from typing import Any
 from pytest import approx
 
 from infracalc_tui.engine.explain import FORMULAS, evaluate_formula, namespace
-from infracalc_tui.engine.formula_parts import Check
+from infracalc_tui.engine.formula_parts import (
+    Check,
+    _speed_checks,
+    _speed_limit,
+    _speed_rule,
+)
+from infracalc_tui.engine.formulas import _board_power, _times_gpus
 
 from .helpers import report, scenario
 
@@ -35,16 +41,51 @@ def ns(**over: Any) -> dict[str, Any]:
     return {**BASE, **over}
 
 
+# The parts FORMULAS gets from factories at import (the searched speed limits, the board
+# power), made again here: so a test reaches the factory's own lines, which mutation testing
+# can only change in calls made after import. test_the_factories_are_what_formulas_uses ties
+# them to FORMULAS.
+FACTORY_EXPR = {
+    SPEED: lambda: _speed_limit(
+        "batch_speed_limit",
+        lambda ns: "serving_decode_tokens_per_s_per_gpu * throughput_tensor_parallel"),
+    THREADS: lambda: _speed_limit(
+        "max_threads_speed", lambda ns: f"serving_decode_tokens_per_s_per_gpu{_times_gpus(ns)}"),
+    "throughput.gpu_power_w": lambda: _board_power(
+        "throughput_step_time_memory_ms", "throughput_step_time_compute_ms", "step_time_ms"),
+}
+FACTORY_RULE = {SPEED: lambda: _speed_rule("B", False), THREADS: lambda: _speed_rule("c", True)}
+FACTORY_CHECKS = {SPEED: lambda: _speed_checks("batch_speed_limit", False),
+                  THREADS: lambda: _speed_checks("max_threads_speed", True)}
+
+
 def note(key: str, **over: Any) -> str:
     return FORMULAS[key].note_text(ns(**over))
 
 
 def expr(key: str, **over: Any) -> str:
+    if key in FACTORY_EXPR:
+        return FACTORY_EXPR[key]()(ns(**over))
     return FORMULAS[key].expression(ns(**over))
 
 
 def checks(key: str, **over: Any) -> list[Check]:
+    if key in FACTORY_CHECKS:
+        return FACTORY_CHECKS[key]()(ns(**over))
     return FORMULAS[key].check_list(ns(**over))
+
+
+def test_the_factories_are_what_formulas_uses() -> None:
+    """The parts made again above give what FORMULAS gives, for each case the tests use."""
+    for over in ({}, {"min_tokens_per_s_per_stream": 0}, {"throughput": "manual"},
+                 {"multi_gpu": "tensor_parallel", "throughput": "manual"}, {"idle_w": 600}):
+        v = ns(**over)
+        for key, make in FACTORY_EXPR.items():
+            assert make()(v) == FORMULAS[key].expression(v), (key, over)
+        for key, make in FACTORY_RULE.items():
+            assert make()(v) == FORMULAS[key].rule_text(v), (key, over)
+        for key, make in FACTORY_CHECKS.items():
+            assert make()(v) == FORMULAS[key].check_list(v), (key, over)
 
 
 # -- the note on the step's fixed costs ---------------------------------------------------
@@ -144,7 +185,8 @@ RULE = ("the largest {b} <= 1e9 with 1000 / step_time_ms({b}) >= min_tokens_per_
 
 
 def rule(key: str, **over: Any) -> str | None:
-    return FORMULAS[key].rule_text(ns(**over))
+    return FACTORY_RULE[key]()(ns(**over)) if key in FACTORY_RULE else \
+        FORMULAS[key].rule_text(ns(**over))
 
 
 def test_the_speed_rules_in_words() -> None:
