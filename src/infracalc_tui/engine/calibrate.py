@@ -76,4 +76,4 @@ def _solve(values: Mapping[str, Any], knob: str, key: str, target: float) -> flo
         i = int(np.nanargmin(err))
         step = grid[1] - grid[0]
         grid = np.linspace(max(lo, grid[i] - step), min(hi, grid[i] + step), 201)
-    return float(grid[100] if len(grid) > 100 else grid[i])
+    return float(grid[100])  # the middle of the last window: the best point, refined
