@@ -1,0 +1,61 @@
+"""Warnings at their thresholds, fed straight to engine.warnings with one figure of a real
+report changed: the words a user sees and where each stops. Written to kill the survivors
+docs/mutation.md lists for warnings and host_warnings."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from infracalc_tui.engine.warnings import warnings
+
+from .helpers import report, scenario
+
+
+def _said(values_over: dict[str, Any], **figures: Any) -> list[str]:
+    """The warnings of the ROUND scenario with some values and report figures set
+    ("fleet__annual_profit_usd=..." sets r["fleet"]["annual_profit_usd"])."""
+    values = {**scenario().values, **values_over}
+    r = copy.deepcopy(report())
+    for name, value in figures.items():
+        section, key = name.split("__")
+        r[section][key] = value
+    return warnings(values, r)
+
+
+def test_a_query_longer_than_the_context_says_how_the_cache_holds_it() -> None:
+    """1,000 + 500 tokens in a 1,024-token context: a reserved cache is sized for the query,
+    a paged one holds it (but the model must accept it)."""
+    short = {"model.context_tokens": 1024, "fleet.input_tokens_per_query": 1000,
+             "fleet.output_tokens_per_query": 500}
+    reserved = _said({**short, "serving.kv_cache_in_use": "reserved"})
+    paged = _said({**short, "serving.kv_cache_in_use": "paged"})
+    head = ("Fleet: a query holds 1,500 tokens (input + output), more than "
+            "model.context_tokens (1,024); ")
+    assert head + "memory is sized for the query." in reserved
+    assert head + "a paged cache holds it, but the model must accept it." in paged
+
+
+def test_a_minimum_speed_under_one_token_still_counts() -> None:
+    """A minimum of 0.5 tok/s that not even one stream reaches: the warning (any minimum
+    above 0 counts, not only one above 1 tok/s)."""
+    said = _said({"serving.min_tokens_per_s_per_stream": 0.5},
+                 throughput__batch_speed_limit=0, throughput__decode_tokens_per_s_per_stream=0.4)
+    assert "Fleet: even a single stream gets only 0.4 tok/s, below the minimum of 0.5 tok/s; " \
+           "batch forced to 1." in said
+
+
+def test_a_fleet_loss_warns_and_half_a_dollar_of_profit_does_not() -> None:
+    loss = "Fleet: at $"
+    assert any(w.startswith(loss) for w in _said({}, fleet__annual_profit_usd=-0.5))
+    assert not any(w.startswith(loss) for w in _said({}, fleet__annual_profit_usd=0.5))
+
+
+def test_paying_back_exactly_at_the_end_of_the_lifespan_is_not_late() -> None:
+    """Lifespan 3 years = 1,095 days: paying back on day 1,095 is in time, day 1,096 is
+    later than the lifespan (a 366-day year would still call 1,096 in time)."""
+    late = "Host: pays back after"
+    years = {"host.lifespan_years": 3}
+    assert not any(w.startswith(late) for w in _said(years, host__break_even_days=1095.0))
+    assert "Host: pays back after 1,096 days, later than the hardware's lifespan of 1,095 " \
+           "days." in _said(years, host__break_even_days=1096.0)
