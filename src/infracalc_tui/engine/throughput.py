@@ -46,7 +46,7 @@ def kv_bytes_per_token(layers: ArrayLike, kv_heads: ArrayLike, head_dim: ArrayLi
 
 
 def window_layers(layers: ArrayLike, sliding_window_layers: ArrayLike,
-                  sliding_window_tokens: ArrayLike, flat: ArrayLike = False) -> Array:
+                  sliding_window_tokens: ArrayLike, flat: ArrayLike) -> Array:
     """Layers that hold at most their window (0 when there is no window, or when the cache
     is given flat: an MLA vector count or an override in bytes)."""
     swl = np.minimum(arr(sliding_window_layers), arr(layers))
