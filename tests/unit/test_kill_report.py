@@ -1,6 +1,6 @@
-"""engine.report.build_report's defaults (and the smallest KV override), as a caller without the app's extras sees them:
-no name, "not stated" grounding, and exactly the report's sections (no stray key). Written
-to kill the survivors docs/mutation.md lists for build_report."""
+"""engine.report.build_report's defaults, as a caller without the app's extras sees them:
+no name, "not stated" grounding, and exactly the report's sections (no stray key); and the
+smallest KV override. Written to kill the survivors docs/mutation.md lists for them."""
 
 from __future__ import annotations
 
