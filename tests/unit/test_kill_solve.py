@@ -212,3 +212,17 @@ def test_the_engine_is_asked_silently_even_where_it_divides_by_zero() -> None:
         got = s.solve(load(HOST).inputs, "host.hardware_cost_usd", 8800.0, "host.gpu_count",
                       0, 8, integer=True)
     assert (got.value, got.achieved, got.next_value) == (4.0, 8800.0, None)
+
+
+def test_a_secant_step_stays_inside_its_bracket() -> None:
+    """a = 0, b = 1: f = 1, 2 puts the secant at 0 - 1 x 1 / 1 = -1, clipped to 0; f = -2, -1
+    puts it at 0 + 2 x 1 / 1 = 2, clipped to 1."""
+    assert s._secant(0.0, 1.0, 1.0, 2.0) == 0.0
+    assert s._secant(0.0, 1.0, -2.0, -1.0) == 1.0
+
+
+def test_a_bracket_of_the_tiniest_numbers_is_tight() -> None:
+    """Near 0 the width is measured against 1e-300: [0, 5e-324] is tight (without that floor
+    1e-13 x 5e-324 underflows to 0), and a width exactly at the bound counts as tight."""
+    assert s._tight(0.0, 5e-324, False)
+    assert s._tight(0.0, 1e-13 * 1e-300, False)
