@@ -50,14 +50,25 @@ process_isolation = "forkserver"
 # forkserver: in the default "fork" mode the stats run happens in mutmut's own process, and the
 # child processes that test_prefetch.py leaves behind later trip its os.wait() (KeyError: pid).
 # A failing property is all a kill needs: shrinking it (minutes, at worst) would only time out.
-PLUGIN = """import pytest
+PLUGIN = """import json
+from pathlib import Path
+import pytest
 from hypothesis import Phase, settings
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
     quick = [p for p in settings.default.phases if p not in (Phase.shrink, Phase.explain)]
     settings.register_profile("mutation", parent=settings.default, phases=quick)
     settings.load_profile("mutation")
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    try:  # mutmut runs in the scratch copy, its stats in mutants/
+        took = json.loads(Path("mutants/mutmut-stats.json").read_text())["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: took.get(item.nodeid, float("inf")))
 """
+# Fastest tests first: mutmut hands each mutant its tests in no set order and stops at the
+# first failure (-x), so a mutant that a 1 ms test kills need not wait for a 9 s one first.
 # Not per mutant: the hostile-file fuzz test (147 s of the suite's ~170 s), the profile refit
 # (14 s), the tests that only start a python to check its imports or entry points (~20 s
 # under mutmut), the MCP server's (a subprocess that mutmut's stats mode kills; its tools

@@ -148,9 +148,9 @@ async def test_the_grounding_lists_its_measurements_and_opens_their_source() -> 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         links = screen.query_one("#explain-links")
-        # the 13 vLLM points on NVIDIA HBM GPUs, the ones its grounding counts
-        assert links.display and links.option_count == len(screen.current.links) == 13
-        assert engines()["vllm"].grounding("hbm")[0] == 13
+        # the 15 vLLM points on NVIDIA HBM GPUs, the ones its grounding counts
+        assert links.display and links.option_count == len(screen.current.links) == 15
+        assert engines()["vllm"].grounding("hbm")[0] == 15
         links.focus()
         links.highlighted = 0
         await pilot.press("enter")

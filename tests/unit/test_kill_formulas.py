@@ -146,7 +146,8 @@ def test_the_link_term_of_the_overhead() -> None:
     bytes / (450e9 B/s x 1.0) x 1e3 = 100,925,440 / 450e9 x 1e3 = 0.22428 ms."""
     e = link_term()
     assert e == ("step_overhead_ms + layers * layer_overhead_us / 1000 + 2 * layers * "
-                 "allreduce_us / 1000 + batch * 2 * layers * 2 * (throughput_tensor_parallel "
+                 "log2(throughput_tensor_parallel) * allreduce_us / 1000 + batch * 2 * layers "
+                 "* 2 * (throughput_tensor_parallel "
                  "- 1) / throughput_tensor_parallel * hidden_size * 2 / ((interconnect_gb_s * "
                  "1e9) * allreduce_bw_fraction) * 1e3")
     assert evaluate_formula(e, ns(throughput_tensor_parallel=2, **PROFILED)) == \

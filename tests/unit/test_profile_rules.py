@@ -104,10 +104,11 @@ def test_fp4_rate_times_the_engines_scale() -> None:
 
 def test_fixed_and_all_reduce_terms_of_a_step_by_hand() -> None:
     """TP 4 over a 450 GB/s link at half its bandwidth, batch capped at 100, 40 layers,
-    hidden 4096: overhead = 1.0 + 40 x 10 / 1000 + 2 x 40 x 20 / 1000
+    hidden 4096: overhead = 1.0 + 40 x 10 / 1000 + 2 x 40 x log2(4) x 20 / 1000
     + 100 x 2 x 40 x 2 x (4 − 1) / 4 x 4096 x 2 / (450e9 x 0.5) x 1e3
-    = 1.0 + 0.4 + 1.6 + 100 x 983,040 / 225e9 x 1e3 = 3.43691 ms; the whole link (fraction
-    1) halves the bandwidth term: 3.0 + 0.21845."""
+    = 1.0 + 0.4 + 3.2 + 100 x 983,040 / 225e9 x 1e3 = 5.03691 ms (an all-reduce over 4 GPUs
+    takes log2(4) = 2 latency steps); the whole link (fraction 1) halves the bandwidth
+    term: 4.6 + 0.21845."""
     def step(fraction: float) -> dict:
         return report(serving__engine="vllm", serving__tensor_parallel=4, serving__max_batch=100,
                       serving__min_tokens_per_s_per_stream=0, model__hidden_size=4096,
@@ -118,6 +119,6 @@ def test_fixed_and_all_reduce_terms_of_a_step_by_hand() -> None:
 
     half = step(0.5)
     assert half["batch"] == 100
-    assert half["step_time_overhead_ms"] == approx(3.0 + 100 * 983_040 / 225e9 * 1e3)
-    assert half["step_time_overhead_ms"] == approx(3.43691, abs=1e-5)
-    assert step(1.0)["step_time_overhead_ms"] == approx(3.21845, abs=1e-5)
+    assert half["step_time_overhead_ms"] == approx(4.6 + 100 * 983_040 / 225e9 * 1e3)
+    assert half["step_time_overhead_ms"] == approx(5.03691, abs=1e-5)
+    assert step(1.0)["step_time_overhead_ms"] == approx(4.81845, abs=1e-5)

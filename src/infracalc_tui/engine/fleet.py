@@ -60,6 +60,28 @@ def choose_replica(v: Values, c: Mapping[str, Array]) -> tuple[dict[str, Array],
     return chosen, ranked
 
 
+def served_speed(v: Values, t: Mapping[str, Array], t_in: Array, t_out: Array) -> Array:
+    """What a serving benchmark's 1000/TPOT sees under continuous batching: while a stream
+    decodes its T_out tokens the other B-1 streams each start a query, k = (B-1)/T_out
+    prompts a step. Each prompt runs whole inside one decode step (the engines' default
+    token budgets hold a prompt of a few thousand tokens), so a share min(k, 1) of the steps
+    carry max(1, k) prompts: those take max(memory, compute + prompts) (the prompt shares the
+    step's weight read), the others max(memory, compute). Manual throughput has no roofline
+    to share: its step and the prompts add up."""
+    tp = t["throughput.tensor_parallel"]
+    k = np.maximum(t["throughput.batch"] - 1.0, 0.0) / t_out
+    prompt_ms = 1e3 * div(np.maximum(k, 1.0) * t_in,
+                          tp * t["throughput.prefill_tokens_per_s_per_gpu"])
+    share = np.minimum(k, 1.0)
+    if v.text("serving.throughput") == "manual":
+        step_ms = div(1e3, t["throughput.decode_tokens_per_s_per_stream"]) + share * prompt_ms
+    else:
+        mem, cmp = t["throughput.step_time_memory_ms"], t["throughput.step_time_compute_ms"]
+        step_ms = (1.0 - share) * np.maximum(mem, cmp) + share * np.maximum(
+            mem, cmp + prompt_ms) + t["throughput.step_time_overhead_ms"]
+    return div(1e3, step_ms)
+
+
 def fleet(v: Values, c: Mapping[str, Array]) -> dict[str, Array]:
     """Every throughput.* figure of the chosen replica and every fleet.* figure."""
     t, ranked = choose_replica(v, c)
@@ -103,6 +125,7 @@ def fleet(v: Values, c: Mapping[str, Array]) -> dict[str, Array]:
     revenue = np.where(price > 0, tokens_year / 1e6 * price, np.nan)
     rent = v("gpu.rent_usd_per_hour")
     out = dict(t)
+    out["throughput.served_tokens_per_s_per_stream"] = served_speed(v, t, t_in, t_out)
     out.update({
         "fleet.queries_per_day": q,
         "fleet.gpu_seconds_per_query": gpu_s,

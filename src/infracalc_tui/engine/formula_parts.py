@@ -41,8 +41,9 @@ SRC_EFFICIENCY = ("mbu, mfu, prefill_mfu: the engine profile fitted to the valid
 SRC_OVERHEAD = ("fixed costs per step and per layer and the all-reduce latency: the engine "
                 "profile fitted to the validation ledger (benchmarks/fit_profiles.py -> "
                 "engine_fit.toml); two all-reduces per layer in tensor parallelism (Megatron-"
-                "LM, Shoeybi et al. 2019), each moving 2(TP-1)/TP x hidden_size x 2 bytes "
-                "(BF16) per token in a ring (Patarasuk & Yuan 2009)")
+                "LM, Shoeybi et al. 2019), each log2(TP) latency steps (recursive doubling; "
+                "Thakur, Rabenseifner & Gropp 2005) moving 2(TP-1)/TP x hidden_size x 2 bytes "
+                "(BF16) per token, as a ring does (Patarasuk & Yuan 2009)")
 SRC_POWER = ("GPU power model P = idle + (TDP - idle) x min(1, (k_mem t_mem + k_cmp t_cmp) / "
              "t_step), k_mem and k_cmp fitted to the ledger's energy points "
              "(benchmarks/fit_profiles.py); board power far below TDP at small batches "
@@ -51,6 +52,19 @@ SRC_TP = ("engine-spec 'Throughput': the smallest power of two holding the weigh
           "stream; fewest_gpus: the power of two that serves the fleet with the fewest GPUs "
           "(engine/fleet.py choose_replica)")
 SRC_FLEET = "engine-spec 'Fleet' (seed: GPT-4o infrastructure calculator)"
+SRC_SERVED = ("continuous batching with chunked prefill (Agrawal et al., 'Sarathi-Serve', OSDI "
+              "2024; vLLM's scheduler): decode steps also run the prompts of the queries the "
+              "other streams start")
+#: the other streams' new queries per decode step, k, and one step's prompts in ms
+_K = "(max(batch - 1, 0) / output_tokens_per_query)"
+_PROMPT_MS = (f"1000 * max(1, {_K}) * input_tokens_per_query / (throughput_tensor_parallel * "
+              "throughput_prefill_tokens_per_s_per_gpu)")
+SERVED = (f"1000 / ((1 - min(1, {_K})) * max(throughput_step_time_memory_ms, "
+          f"throughput_step_time_compute_ms) + min(1, {_K}) * max("
+          f"throughput_step_time_memory_ms, throughput_step_time_compute_ms + {_PROMPT_MS}) + "
+          "throughput_step_time_overhead_ms)")
+SERVED_MANUAL = (f"1000 / (1000 / throughput_decode_tokens_per_s_per_stream + min(1, {_K}) * "
+                 f"{_PROMPT_MS})")
 SRC_CRF = "Capital recovery factor r(1+r)^n/((1+r)^n-1), any engineering economics text"
 SRC_HOST = "engine-spec 'Host' (seed: Infra-Calc)"
 SRC_ENGINE = ("serving.engine, or for \"auto\" the GPU preset's usual engine "
@@ -201,7 +215,7 @@ def _t_cmp(ns: Namespace, r: _Replica, batch: str) -> str:
 def _t_over(ns: Namespace, r: _Replica, batch: str) -> str:
     parts = ["step_overhead_ms", "layers * layer_overhead_us / 1000"]
     if r.comm:
-        parts.append("2 * layers * allreduce_us / 1000")
+        parts.append(f"2 * layers * log2({r.comm}) * allreduce_us / 1000")
         if ns["interconnect_gb_s"] > 0 and not _roofline_only(ns):
             link = "(interconnect_gb_s * 1e9)" if ns["interconnect_gb_s"] * 1e9 >= MIN_LINK \
                 else "max(interconnect_gb_s * 1e9, 1e6)"

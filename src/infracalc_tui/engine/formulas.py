@@ -20,6 +20,8 @@ from collections.abc import Callable
 from .formula_parts import (
     _FIT_TP,
     CAP,
+    SERVED,
+    SERVED_MANUAL,
     SRC_ATTENTION,
     SRC_CRF,
     SRC_EFFICIENCY,
@@ -33,6 +35,7 @@ from .formula_parts import (
     SRC_PAGED,
     SRC_POWER,
     SRC_ROOFLINE,
+    SRC_SERVED,
     SRC_TP,
     SRC_WEIGHTS,
     SRC_WINDOW,
@@ -338,6 +341,13 @@ FORMULAS: dict[str, Formula] = {
                     if _manual(ns) else "1000 / step_time_ms"), SRC_ROOFLINE,
         lambda ns: "manual throughput: the replica's speed shared by its streams"
         if _manual(ns) else ""),
+    "throughput.served_tokens_per_s_per_stream": Formula(
+        lambda ns: SERVED_MANUAL if _manual(ns) else SERVED, SRC_SERVED,
+        lambda ns: "manual throughput: the step and the prompts add up" if _manual(ns) else
+        "while a stream decodes its output_tokens_per_query tokens, the other batch - 1 "
+        "streams each start a query: k a step. A prompt runs whole inside one step, sharing "
+        "its weight read; min(1, k) of the steps carry max(1, k) prompts (what 1000/TPOT "
+        "measures; a stream's own prompt is its time to first token)"),
     "throughput.decode_tokens_per_s_per_gpu": Formula(
         lambda ns: ("serving_decode_tokens_per_s_per_gpu" if _manual(ns) else
                     "batch / (step_time_ms / 1000 * throughput_tensor_parallel)"), SRC_ROOFLINE),

@@ -5,7 +5,7 @@
 fit) along a trailing axis, so the fleet can pick the width that serves it with the fewest
 GPUs (``fleet.choose_replica``); a width set in ``serving.tensor_parallel`` is the only
 candidate. Formulas: engine-spec 'Throughput', plus the per-step costs and the power
-model of ``docs/model.md``.
+model of README.md 'The model'.
 """
 
 from __future__ import annotations
@@ -76,8 +76,11 @@ def decode_step(v: Values, m: dict[str, Array], gpus: Array, held: Array, comm_g
     ring = np.where(many, 2.0 * (comm_gpus - 1.0) / np.maximum(comm_gpus, 1.0), 0.0)
     allreduces = 2.0 * m["layers"] * many
     per_stream_bytes = ring * v("model.hidden_size") * 2.0  # BF16 activations per token
+    # an all-reduce of a step's few activations is latency-bound: log2(n) exchange steps
+    # (recursive doubling; Rabenseifner's reduce-scatter + all-gather moves the bytes above)
+    hops = np.log2(np.maximum(comm_gpus, 1.0))
     fixed = (v("serving.step_overhead_ms") * 1e-3 + m["layers"] * v("serving.layer_overhead_us")
-             * 1e-6 + allreduces * v("serving.allreduce_us") * 1e-6)
+             * 1e-6 + allreduces * hops * v("serving.allreduce_us") * 1e-6)
     return Step(
         w_shared=arr(m["w_shared"]), w_routed=arr(m["w_routed"]),
         routed_fraction=arr(m["routed_fraction"]),

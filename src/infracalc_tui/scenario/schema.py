@@ -204,9 +204,10 @@ FIELDS: tuple[Field, ...] = (
     _f("serving", "layer_overhead_us", None, "Fixed cost per layer", "µs", "Further fixed time "
        "per layer per decode step (kernel launches). Default: the engine profile's (generic: "
        "0).", 0, 10_000, optional=True, step=1),
-    _f("serving", "allreduce_us", None, "All-reduce latency", "µs", "Latency of one tensor-"
-       "parallel all-reduce (two per layer per step). Default: the engine profile's for the "
-       "interconnect (generic: 0).", 0, 100_000, optional=True, step=1),
+    _f("serving", "allreduce_us", None, "All-reduce latency", "µs", "Latency of one exchange "
+       "step of a tensor-parallel all-reduce (two all-reduces per layer per step, log2(GPUs) "
+       "steps each). Default: the engine profile's for the interconnect (generic: 0).", 0,
+       100_000, optional=True, step=1),
     _f("serving", "allreduce_bw_fraction", None, "All-reduce bandwidth use", "fraction",
        "Achieved fraction of the interconnect's bandwidth in a tensor-parallel all-reduce of "
        "one step's activations. Default: the engine profile's for the interconnect (generic: "

@@ -18,6 +18,7 @@ from ..textual_fixes import Dialog
 
 #: The figures a measurement can calibrate (engine.calibrate.MEASURABLE, without numpy).
 MEASURABLE = ("host.decode_tokens_per_s_per_stream", "throughput.decode_tokens_per_s_per_stream",
+              "throughput.served_tokens_per_s_per_stream",
               "throughput.decode_tokens_per_s_per_gpu", "throughput.step_time_ms",
               "throughput.prefill_tokens_per_s_per_gpu")
 

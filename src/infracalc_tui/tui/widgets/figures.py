@@ -19,7 +19,8 @@ FLEET_HEADLINES = (
     "fleet.annual_cost_usd",
     "fleet.cost_per_million_tokens_usd", "fleet.cost_per_user_per_month_usd",
     "fleet.annual_profit_usd", "throughput.decode_tokens_per_s_per_gpu",
-    "throughput.decode_tokens_per_s_per_stream", "throughput.tensor_parallel",
+    "throughput.decode_tokens_per_s_per_stream", "throughput.served_tokens_per_s_per_stream",
+    "throughput.tensor_parallel",
     "throughput.batch", "throughput.bound", "throughput.engine", "throughput.grounding_summary",
 )
 HOST_HEADLINES = (
@@ -37,6 +38,7 @@ SHORT_LABELS = {
     "host.min_price_per_minute_usd": "Min. viable price",
     "host.max_threads": "Max threads",
     "host.cost_per_million_tokens_usd": "Cost / 1M output tok",
+    "throughput.served_tokens_per_s_per_stream": "Speed under load",
 }
 LABEL_WIDTH = 20
 
