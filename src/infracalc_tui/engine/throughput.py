@@ -74,8 +74,8 @@ def mean_attended(prompt: ArrayLike, layers: ArrayLike, win_layers: ArrayLike,
     layer L/2; a windowed one min(p, w) averaged over p < L, i.e. L/2 when L <= w, else
     w − w²/(2L)."""
     n, w = arr(prompt), arr(window)
+    # where n <= w the first branch is taken, so the second's 0/0 (n = 0) is never used
     windowed = np.where(n <= w, n / 2.0, w - div(w * w, 2.0 * n))
-    windowed = np.where(np.isfinite(windowed), windowed, 0.0)
     return (arr(layers) - arr(win_layers)) * n / 2.0 + arr(win_layers) * windowed
 
 
