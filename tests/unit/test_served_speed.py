@@ -11,8 +11,9 @@ from hypothesis import given
 from pytest import approx
 
 from infracalc_tui.calc import report_for
-from infracalc_tui.engine.calibrate import calibrate
+from infracalc_tui.engine.calibrate import _knobs_for, calibrate
 from infracalc_tui.engine.explain import evaluate_formula, explain
+from infracalc_tui.scenario.presets import presets
 
 from .helpers import report, scenario
 from .strategies import scenarios
@@ -113,7 +114,17 @@ def test_load_never_speeds_a_stream_up(s) -> None:
 
 def test_a_served_measurement_calibrates() -> None:
     """A serving benchmark's 20 tok/s pins the profile's knobs to reproduce it."""
-    s = scenario()
-    c = calibrate(s.values, {SERVED: 20.0})
+    c = calibrate(scenario().values, {SERVED: 20.0})
     assert c.knobs  # a knob moved
     assert abs(c.residual_pct[SERVED]) < 0.1
+
+
+def test_the_prompts_rate_is_a_knob_of_the_speed_under_load() -> None:
+    """GPT-4o for 1B users keeps 20 tok/s between steps (its minimum sets the batch), so a
+    measured 9 tok/s under load is the prompts' doing: the prefill FLOPS fraction moves, and
+    the speed is reproduced."""
+    s = presets()["gpt4o-1b-users"].scenario
+    assert _knobs_for(SERVED, s.values)[1] == "serving.prefill_mfu"
+    c = calibrate(s.values, {SERVED: 9.0})
+    assert "serving.prefill_mfu" in c.knobs
+    assert abs(c.residual_pct[SERVED]) < 0.01
