@@ -171,28 +171,27 @@ def _derived(scenario: Scenario, key: str) -> Source:
         return Source("derived", why, ("model.active_params_b", "model.total_params_b"))
     if key == "model.shared_weight_bits":
         return Source("derived", "the weights' precision", ("model.weight_bits",))
-    if key == "gpu.tflops":
-        bits = v["model.weight_bits"]
-        if v["gpu.tops_int8"] is not None and v["serving.int8_matmul"] and bits < 16:
-            per_sm, cap = v["gpu.int8_ops_per_sm_clock"], v["serving.int8_sm_cap"]
-            if per_sm is not None and cap and per_sm > cap:
-                return Source("derived", f"INT8 rate x {cap:g}/{per_sm:g} for {bits:g}-bit "
-                              "weights (the engine's kernels reach no more INT8 ops per SM "
-                              "per clock)", ("model.weight_bits", "gpu.tops_int8",
-                                             "gpu.int8_ops_per_sm_clock", "serving.int8_sm_cap"))
-            return Source("derived", f"INT8 rate for {bits:g}-bit weights (the engine multiplies "
-                          "quantised weights with integer dot products)",
-                          ("model.weight_bits", "gpu.tops_int8", "serving.int8_matmul"))
-        if v["gpu.tflops_fp4"] is not None and v["serving.native_fp4"] and bits <= FP4_MAX_BITS:
-            return Source("derived", f"FP4 rate x the engine's fp4_scale for {bits:g}-bit "
-                          "weights", ("model.weight_bits", "gpu.tflops_fp4",
-                                      "serving.fp4_scale"))
-        if v["gpu.tflops_fp8"] is not None and v["serving.native_fp8"] and \
-                FP4_MAX_BITS < bits <= FP8_MAX_BITS:
-            return Source("derived", f"FP8 rate for {bits:g}-bit weights",
-                          ("model.weight_bits", "gpu.tflops_fp8"))
-        why = " (no FP4 here: weight-only kernels widen them to 16 bits)" \
-            if bits <= FP4_MAX_BITS else ""
-        return Source("derived", f"16-bit rate for {bits:g}-bit weights{why}",
-                      ("model.weight_bits", "gpu.tflops_bf16"))
-    return Source("derived")
+    # what is left is gpu.tflops: derive() fills no other key
+    bits = v["model.weight_bits"]
+    if v["gpu.tops_int8"] is not None and v["serving.int8_matmul"] and bits < 16:
+        per_sm, cap = v["gpu.int8_ops_per_sm_clock"], v["serving.int8_sm_cap"]
+        if per_sm is not None and cap and per_sm > cap:
+            return Source("derived", f"INT8 rate x {cap:g}/{per_sm:g} for {bits:g}-bit "
+                          "weights (the engine's kernels reach no more INT8 ops per SM "
+                          "per clock)", ("model.weight_bits", "gpu.tops_int8",
+                                         "gpu.int8_ops_per_sm_clock", "serving.int8_sm_cap"))
+        return Source("derived", f"INT8 rate for {bits:g}-bit weights (the engine multiplies "
+                      "quantised weights with integer dot products)",
+                      ("model.weight_bits", "gpu.tops_int8", "serving.int8_matmul"))
+    if v["gpu.tflops_fp4"] is not None and v["serving.native_fp4"] and bits <= FP4_MAX_BITS:
+        return Source("derived", f"FP4 rate x the engine's fp4_scale for {bits:g}-bit "
+                      "weights", ("model.weight_bits", "gpu.tflops_fp4",
+                                  "serving.fp4_scale"))
+    if v["gpu.tflops_fp8"] is not None and v["serving.native_fp8"] and \
+            FP4_MAX_BITS < bits <= FP8_MAX_BITS:
+        return Source("derived", f"FP8 rate for {bits:g}-bit weights",
+                      ("model.weight_bits", "gpu.tflops_fp8"))
+    why = " (no FP4 here: weight-only kernels widen them to 16 bits)" \
+        if bits <= FP4_MAX_BITS else ""
+    return Source("derived", f"16-bit rate for {bits:g}-bit weights{why}",
+                  ("model.weight_bits", "gpu.tflops_bf16"))
