@@ -274,12 +274,14 @@ def test_the_floor_slack_below_one_is_1e9_absolute() -> None:
 
 @pytest.fixture
 def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """Each fleet evaluation _best_width_for asks for; widths 1 and 2 need 3 and 2 GPUs."""
+    """Each fleet evaluation _best_width_for asks for; widths 1 and 2 (the fit) need 3 and 2
+    GPUs."""
     calls: list[dict[str, object]] = []
 
     def fake(values: dict[str, object]) -> dict[str, object]:
         calls.append(values)
-        return {"fleet.gpus_by_candidate": np.array([3.0, 2.0]), "throughput.tensor_parallel": 2}
+        return {"fleet.gpus_by_candidate": np.array([3.0, 2.0]), "throughput.tensor_parallel": 2,
+                "throughput.smallest_fit_tensor_parallel": 2}
 
     monkeypatch.setattr(report_module, "evaluate", fake)
     monkeypatch.setattr(report_module, "_best", {})
@@ -310,10 +312,15 @@ def test_the_memo_keeps_the_64_latest(evaluations: list[dict[str, object]]) -> N
 
 
 def test_a_best_width_needs_two_candidates_and_a_finite_one() -> None:
-    """One width tried: no hint; two (3 and 2 GPUs): the chosen width and 2 GPUs."""
+    """One width tried: no hint. The candidates are 1, 2, 4, ... and last the smallest fit
+    (here 8): 3 and 2 GPUs at widths 1 and 8 give (8, 2); 2, 5, 3 at 1, 2 and 8 give (1, 2);
+    4, 1, 6 give (2, 1), whatever width the rule chose (4)."""
     def raw(*gpus: float) -> dict[str, object]:
-        return {"fleet.gpus_by_candidate": np.array(gpus), "throughput.tensor_parallel": 4}
+        return {"fleet.gpus_by_candidate": np.array(gpus), "throughput.tensor_parallel": 4,
+                "throughput.smallest_fit_tensor_parallel": 8}
 
     assert _best_width(raw(5.0)) is None
-    assert _best_width(raw(3.0, 2.0)) == (4, 2.0)
+    assert _best_width(raw(3.0, 2.0)) == (8, 2.0)
+    assert _best_width(raw(2.0, 5.0, 3.0)) == (1, 2.0)
+    assert _best_width(raw(4.0, 1.0, 6.0)) == (2, 1.0)
     assert _best_width(raw(np.inf, np.inf)) is None

@@ -48,7 +48,7 @@ def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: i
     best = None
     if values["serving.tensor_parallel"] > 0 and not manual and focus != "host":
         best = _best_width_for(values)
-    report["warnings"] = warnings(values, report, max_context_tokens, focus, best)
+    report["warnings"] = warnings(values, report, max_context_tokens, best)
     return report
 
 
@@ -72,8 +72,10 @@ def _best_width(raw: Mapping[str, Any]) -> tuple[int, float] | None:
     ranked = np.asarray(raw["fleet.gpus_by_candidate"])
     if ranked.shape[-1] < 2 or not np.isfinite(ranked).any():
         return None
-    i = int(np.argmin(ranked))
-    return int(np.asarray(raw["throughput.tensor_parallel"])), float(ranked[i])
+    i = int(np.argmin(ranked))  # candidates: 1, 2, 4, ... then the smallest fit
+    width = 2 ** i if i < ranked.shape[-1] - 1 else \
+        int(np.asarray(raw["throughput.smallest_fit_tensor_parallel"]))
+    return width, float(ranked[i])
 
 
 def tensor_parallel_reason(values: Mapping[str, Any], raw: Mapping[str, Any], tp: int) -> str:
@@ -84,8 +86,9 @@ def tensor_parallel_reason(values: Mapping[str, Any], raw: Mapping[str, Any], tp
     fit = int(np.asarray(raw["throughput.smallest_fit_tensor_parallel"]))
     if values["serving.tensor_parallel_rule"] == "smallest_fit":
         return f"automatic, smallest_fit: {fit} GPU(s) per replica hold the weights and one stream"
-    tried = [f"{2 ** i}: {ranked[i]:,.0f}" for i in range(ranked.shape[-1] - 1)  # last: fit
-             if np.isfinite(ranked[i]) and 2 ** i >= fit]
+    # the last candidate is the fit again; a width below the fit holds no stream (inf)
+    tried = [f"{2 ** i}: {ranked[i]:,.0f}" for i in range(ranked.shape[-1] - 1)
+             if np.isfinite(ranked[i])]
     return (f"automatic, fewest_gpus: {tp} GPU(s) per replica serve the fleet with the fewest "
             f"GPUs (GPUs by width: {'; '.join(tried)})")
 

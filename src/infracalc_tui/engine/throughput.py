@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .numeric import Array, arr, div, safe_floor
+from .numeric import FLOOR_SLACK, Array, arr, div, safe_floor
 
 #: Largest batch (or thread count) the engine searches; keeps the search bounded.
 BATCH_CAP = 1_000_000_000.0
@@ -175,7 +175,8 @@ def streams_in_memory(free_bytes: ArrayLike, bytes_per_stream: ArrayLike) -> Arr
 
 def smallest_fit_tensor_parallel(weights: ArrayLike, stream_bytes: ArrayLike,
                                  usable_memory_per_gpu: ArrayLike) -> Array:
-    """Smallest power of two TP with W + one stream's KV <= TP·M (engine-spec's rule)."""
-    need = div(arr(weights) + arr(stream_bytes), usable_memory_per_gpu)
+    """Smallest power of two TP with W + one stream's KV <= TP·M (engine-spec's rule), with
+    the float slack ``streams_in_memory`` forgives: a width it gives one stream is a fit."""
+    need = div(arr(weights) + arr(stream_bytes) * (1.0 - FLOOR_SLACK), usable_memory_per_gpu)
     need = np.where(np.isfinite(need), need, 1.0)
     return 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)) - 1e-12)

@@ -14,7 +14,7 @@ WIDER_REPLICA_RATIO = 1.5
 
 
 def warnings(values: Mapping[str, Any], r: Mapping[str, Any],
-             max_context_tokens: int | None = None, focus: str = "",
+             max_context_tokens: int | None = None,
              best_width: tuple[int, float] | None = None) -> list[str]:
     t, f, h = r["throughput"], r["fleet"], r["host"]
     out: list[str] = []
