@@ -235,6 +235,7 @@ def sweep_json(scenario: Any, vary: list[str], metric: list[str]) -> dict[str, A
     import numpy as np
 
     from .engine.evaluate import evaluate
+    from .engine.report import INTERNAL
     from .scenario import field
     from .scenario.errors import Problem, ScenarioError
 
@@ -262,7 +263,7 @@ def sweep_json(scenario: Any, vary: list[str], metric: list[str]) -> dict[str, A
     for i, (path, a) in enumerate(axes):
         values[path] = a.reshape([-1 if j == i else 1 for j in range(len(axes))])
     raw = evaluate(values)
-    available = [*sorted(k for k in raw if k not in _SWEEP_HIDDEN), "throughput.bound"]
+    available = [*sorted(k for k in raw if k not in INTERNAL), "throughput.bound"]
     metrics = metric or list(_DEFAULT_METRICS)
     for m in metrics:
         if m not in available:
@@ -396,7 +397,6 @@ def _cmd_presets(ns: argparse.Namespace) -> int:
 
 # -- helpers --------------------------------------------------------------------------------
 
-_SWEEP_HIDDEN = {"throughput.memory_bound", "throughput.estimated_decode_tokens_per_s_per_gpu"}
 _DEFAULT_METRICS = ("fleet.gpus", "fleet.facility_power_mw", "fleet.annual_cost_usd",
                     "fleet.cost_per_million_tokens_usd", "host.profit_usd_per_day",
                     "host.break_even_days", "host.max_threads")

@@ -19,8 +19,9 @@ from .outputs import OUTPUTS
 from .warnings import warnings
 
 SECTIONS = ("throughput", "fleet", "host")
-_INTERNAL = {"throughput.memory_bound", "throughput.estimated_decode_tokens_per_s_per_gpu",
-             "fleet.gpus_by_candidate", "throughput.prefill_flops_per_token"}
+#: engine figures the report leaves out (per-candidate arrays, intermediates): nor does sweep
+INTERNAL = {"throughput.memory_bound", "throughput.estimated_decode_tokens_per_s_per_gpu",
+            "fleet.gpus_by_candidate", "throughput.prefill_flops_per_token"}
 
 
 def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: int = 1,
@@ -32,7 +33,7 @@ def build_report(values: Mapping[str, Any], *, name: str = "", schema_version: i
     for section in SECTIONS:
         report[section] = {}
     for path, value in raw.items():
-        if path in _INTERNAL:
+        if path in INTERNAL:
             continue
         section, key = path.split(".", 1)
         report[section][key] = _plain(path, value)
