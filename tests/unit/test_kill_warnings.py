@@ -12,7 +12,8 @@ from infracalc_tui.engine.warnings import warnings
 from .helpers import report, scenario
 
 
-def _said(values_over: dict[str, Any], **figures: Any) -> list[str]:
+def _said(values_over: dict[str, Any], max_context_tokens: int | None = None,
+          **figures: Any) -> list[str]:
     """The warnings of the ROUND scenario with some values and report figures set
     ("fleet__annual_profit_usd=..." sets r["fleet"]["annual_profit_usd"])."""
     values = {**scenario().values, **values_over}
@@ -20,7 +21,7 @@ def _said(values_over: dict[str, Any], **figures: Any) -> list[str]:
     for name, value in figures.items():
         section, key = name.split("__")
         r[section][key] = value
-    return warnings(values, r)
+    return warnings(values, r, max_context_tokens)
 
 
 def test_a_query_longer_than_the_context_says_how_the_cache_holds_it() -> None:

@@ -9,27 +9,12 @@ cache per stream; fewest_gpus tries widths 1, 2, 4, 8 and needs 76, 56, 48, 48 G
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 from infracalc_tui.engine.report import build_report
-from infracalc_tui.engine.warnings import warnings
 
 from .helpers import report, scenario
+from .test_kill_warnings import _said
 
 HINT = "per replica would need"
-
-
-def _said(values_over: dict[str, Any], max_context_tokens: int | None = None,
-          **figures: Any) -> list[str]:
-    """The warnings of the ROUND scenario with some values and report figures set
-    ("host__break_even_days=..." sets r["host"]["break_even_days"])."""
-    values = {**scenario().values, **values_over}
-    r = copy.deepcopy(report())
-    for name, value in figures.items():
-        section, key = name.split("__")
-        r[section][key] = value
-    return warnings(values, r, max_context_tokens)
 
 
 def test_a_context_equal_to_the_model_maximum_is_not_longer() -> None:
