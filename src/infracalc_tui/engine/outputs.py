@@ -23,7 +23,7 @@ OUTPUTS: dict[str, Output] = {o.path: o for o in (
     _o("throughput.tensor_parallel", "GPUs per replica", "GPUs", True),
     _o("throughput.batch", "Batch per replica", "streams", True),
     _o("throughput.decode_tokens_per_s_per_stream", "Speed per stream", "tok/s"),
-    _o("throughput.served_tokens_per_s_per_stream", "Speed per stream, prefill included", "tok/s"),
+    _o("throughput.served_tokens_per_s_per_stream", "Speed per stream under load", "tok/s"),
     _o("throughput.decode_tokens_per_s_per_gpu", "Decode per GPU", "tok/s"),
     _o("throughput.prefill_tokens_per_s_per_gpu", "Prefill per GPU", "tok/s"),
     _o("throughput.bound", "Bound by", "text"),
