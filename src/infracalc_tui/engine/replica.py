@@ -118,8 +118,7 @@ def replica_candidates(v: Values) -> dict[str, Any]:
     # stop at the widest that is valid anywhere (fewer candidates, the same choice)
     gps = v("fleet.gpus_per_server")
     limit = np.maximum(2.0 ** np.floor(np.log2(np.maximum(gps, 1.0)) + 1e-12), fit_tp)
-    top = np.max(limit) if np.isfinite(limit).all() else POWERS_OF_TWO[-1]
-    powers = POWERS_OF_TWO[: max(1, int(np.searchsorted(POWERS_OF_TWO, top, side="right")))]
+    powers = POWERS_OF_TWO[: int(np.searchsorted(POWERS_OF_TWO, np.max(limit), side="right"))]
     if tp_set.ndim == 0 and tp_set > 0:
         tp = tp_set[..., None]
     else:
@@ -155,7 +154,7 @@ def replica_candidates(v: Values) -> dict[str, Any]:
         e(t_in), me["layers"], me["win_layers"], me["window"])
     est_prefill_gpu = e(v("gpu.tflops")) * 1e12 * e(v("serving.prefill_mfu")) / prefill_flops
     if manual:
-        decode_gpu = d_manual * np.ones_like(est_decode_gpu)
+        decode_gpu = d_manual  # the same at every width (a trailing axis of 1)
         prefill_set = e(v("serving.prefill_tokens_per_s_per_gpu"))
         prefill_gpu = np.where(prefill_set > 0, prefill_set, est_prefill_gpu)
         stream = decode_gpu * tp / batch
@@ -168,10 +167,9 @@ def replica_candidates(v: Values) -> dict[str, Any]:
     # GPU-joules per generated token: its share of a decode step on TP GPUs, plus the
     # query's prefill (T_in / prefill per GPU GPU-seconds) spread over its output tokens
     energy = power * tp * t_step / batch + prefill_power * div(e(t_in), prefill_gpu) / e(t_out)
-    limit = e(limit)
-    last = np.zeros(tp.shape, dtype=bool)
-    last[..., -1] = tp.shape[-1] > 1
-    valid = ((b_mem >= 1) & (tp <= limit)) | last | (tp.shape[-1] == 1)
+    # the smallest fit (the last candidate) holds a stream by construction, so some width is
+    # valid; a set width is the only candidate, whatever its validity
+    valid = (b_mem >= 1) & (tp <= e(limit))
     return {
         "throughput.weights_gb": e(m["weights"] / 1e9),
         "throughput.kv_bytes_per_token": e(m["kv"]),

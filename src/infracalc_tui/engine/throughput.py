@@ -179,4 +179,8 @@ def smallest_fit_tensor_parallel(weights: ArrayLike, stream_bytes: ArrayLike,
     the float slack ``streams_in_memory`` forgives: a width it gives one stream is a fit."""
     need = div(arr(weights) + arr(stream_bytes) * (1.0 - FLOOR_SLACK), usable_memory_per_gpu)
     need = np.where(np.isfinite(need), need, 1.0)
-    return 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)) - 1e-12)
+    fit = 2.0 ** np.ceil(np.log2(np.maximum(need, 1.0)) - 1e-12)
+    # W + S rounds away the slack when S is ~1e-7 of W: the width must hold a stream by
+    # streams_in_memory's own count (TP·M − W), or the next power of two does
+    free = fit * arr(usable_memory_per_gpu) - arr(weights)
+    return np.where(streams_in_memory(free, stream_bytes) >= 1, fit, 2.0 * fit)
