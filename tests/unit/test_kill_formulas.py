@@ -306,3 +306,11 @@ def test_the_fewest_gpus_rule_in_words() -> None:
         "the power of two w from smallest_fit_tensor_parallel up to gpus_per_server (or the "
         "smallest fit itself, if larger) whose fleet needs the fewest GPUs, "
         "max(ceil(planned_gpus(w) / w) * w, w); ties go to the smaller w")
+
+
+def test_no_link_has_no_bytes_term() -> None:
+    """A GPU without an interconnect (0 GB/s) moves no all-reduce bytes over one: the
+    overhead keeps the latency terms only (the engine's per-stream term is 0 there)."""
+    assert link_term(interconnect_gb_s=0) == (
+        "step_overhead_ms + layers * layer_overhead_us / 1000 + 2 * layers * "
+        "log2(throughput_tensor_parallel) * allreduce_us / 1000")

@@ -128,3 +128,14 @@ def test_the_prompts_rate_is_a_knob_of_the_speed_under_load() -> None:
     c = calibrate(s.values, {SERVED: 9.0})
     assert "serving.prefill_mfu" in c.knobs
     assert abs(c.residual_pct[SERVED]) < 0.01
+
+
+def test_a_speed_under_load_below_both_fractions_moves_the_step_overhead() -> None:
+    """0.7 tok/s under load is slower than the ROUND scenario at 1% of its bandwidth and 1%
+    of its prefill FLOPS: both fractions stop at their floor of 0.01, and the fixed cost per
+    step (the third knob) makes up the rest."""
+    c = calibrate(scenario().values, {SERVED: 0.7})
+    assert c.knobs["serving.mbu"] == approx(0.01, rel=1e-4)
+    assert c.knobs["serving.prefill_mfu"] == approx(0.01, rel=1e-4)
+    assert 0 < c.knobs["serving.step_overhead_ms"] < 1000
+    assert abs(c.residual_pct[SERVED]) < 0.01
