@@ -2,7 +2,8 @@
 
 Coverage says a line ran; a mutant (``+`` made ``-``, ``<`` made ``<=``, a constant changed) that
 the tests still pass says nobody checks what the line computes. mutmut 3 makes the mutants and
-runs, for each, only the unit tests that reached its function, fastest first, with ``-x``:
+runs, for each, only the unit tests that reached its function, those that killed its
+neighbours first, with ``-x``:
 ``tests/unit`` less ``SLOW`` (one fuzz test is 147 s of the ~170 s suite), with
 hypothesis's shrinking off (a kill needs a failure, not the smallest one) and a fixed seed.
 
@@ -51,9 +52,20 @@ process_isolation = "forkserver"
 # child processes that test_prefetch.py leaves behind later trip its os.wait() (KeyError: pid).
 # A failing property is all a kill needs: shrinking it (minutes, at worst) would only time out.
 PLUGIN = """import json
+import os
+from collections import Counter
 from pathlib import Path
 import pytest
 from hypothesis import Phase, settings
+KILLS = "mutation-kills.txt"  # mutant name and the test that killed it, a line each
+def _mutant():
+    name = os.environ.get("MUTANT_UNDER_TEST", "")
+    return name if "__mutmut_" in name else ""  # not the stats, clean or forced-fail runs
+def _read(name):  # mutmut runs the tests in mutants/ (older versions: in the copy's root)
+    for path in (Path(name), Path("mutants") / name):
+        if path.exists():
+            return path.read_text()
+    return ""
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
     quick = [p for p in settings.default.phases if p not in (Phase.shrink, Phase.explain)]
@@ -61,14 +73,29 @@ def pytest_configure(config):
     settings.load_profile("mutation")
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    try:  # mutmut runs in the scratch copy, its stats in mutants/
-        took = json.loads(Path("mutants/mutmut-stats.json").read_text())["duration_by_test"]
-    except (OSError, ValueError, KeyError):
-        return
-    items.sort(key=lambda item: took.get(item.nodeid, float("inf")))
+    try:
+        took = json.loads(_read("mutmut-stats.json"))["duration_by_test"]
+    except (ValueError, KeyError):
+        took = {}
+    func = _mutant().partition("__mutmut_")[0]
+    module = func.rpartition(".")[0]
+    same_function, same_module = Counter(), Counter()
+    for line in _read(KILLS).splitlines():
+        mutant, _, test = line.partition(" ")
+        killed_in = mutant.partition("__mutmut_")[0]
+        same_function[test] += bool(func) and killed_in == func
+        same_module[test] += bool(module) and killed_in.rpartition(".")[0] == module
+    items.sort(key=lambda item: (-same_function[item.nodeid], -same_module[item.nodeid],
+                                 took.get(item.nodeid, float("inf"))))
+def pytest_runtest_logreport(report):
+    if report.failed and (mutant := _mutant()):
+        with open(KILLS, "a") as out:
+            out.write(f"{mutant} {report.nodeid}\\n")
 """
-# Fastest tests first: mutmut hands each mutant its tests in no set order and stops at the
-# first failure (-x), so a mutant that a 1 ms test kills need not wait for a 9 s one first.
+# mutmut hands each mutant its tests in no set order and stops at the first failure (-x):
+# the tests that killed a mutant of the same function go first, then those that killed one
+# of the same module (mutation-kills.txt, written as the run goes), then the fastest, so a
+# mutant that a 1 ms test kills need not wait for a 9 s one first.
 # Not per mutant: the hostile-file fuzz test (147 s of the suite's ~170 s), the profile refit
 # (14 s), the tests that only start a python to check its imports or entry points (~20 s
 # under mutmut), the MCP server's (a subprocess that mutmut's stats mode kills; its tools
