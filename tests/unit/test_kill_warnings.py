@@ -60,3 +60,34 @@ def test_paying_back_exactly_at_the_end_of_the_lifespan_is_not_late() -> None:
     assert not any(w.startswith(late) for w in _said(years, host__break_even_days=1095.0))
     assert "Host: pays back after 1,096 days, later than the hardware's lifespan of 1,095 " \
            "days." in _said(years, host__break_even_days=1096.0)
+
+
+def test_a_speed_under_load_below_the_minimum_is_said() -> None:
+    """ROUND at a batch of 77: 28.0 tok/s between steps, and under load (k = 76/500 prompts
+    a step) 1000 / (0.848 x 35.7696 + 0.152 x 43.08 ms) = 27.114 tok/s. A minimum of
+    27.115 tok/s still allows the batch (it bounds the decode step) but not the speed under
+    load; 27.114 allows both."""
+    said = report(serving__max_batch=77, serving__min_tokens_per_s_per_stream=27.115)
+    assert said["throughput"]["batch"] == 77
+    assert "Fleet: under load a stream gets 27.1 tok/s, below the minimum of 27.115 tok/s, " \
+           "which bounds only the decode step (28.0 tok/s): the other streams' prompts share " \
+           "the steps (a lower serving.max_batch keeps it)." in said["warnings"]
+    quiet = report(serving__max_batch=77, serving__min_tokens_per_s_per_stream=27.114)
+    assert quiet["throughput"]["batch"] == 77
+    assert not [w for w in quiet["warnings"] if "under load" in w]
+
+
+def test_no_speed_under_load_warning_without_a_minimum_or_a_batch() -> None:
+    """No minimum (0) asks for no speed; a batch the minimum forced to 1 has its own warning."""
+    assert not [w for w in _said({"serving.min_tokens_per_s_per_stream": 0.0},
+                                 throughput__served_tokens_per_s_per_stream=0.5)
+                if "under load" in w]
+    forced = _said({"serving.min_tokens_per_s_per_stream": 100.0},
+                   throughput__batch_speed_limit=0,
+                   throughput__served_tokens_per_s_per_stream=0.5)
+    assert not [w for w in forced if "under load" in w]
+    assert [w for w in forced if "even a single stream" in w]
+    assert [w for w in _said({"serving.min_tokens_per_s_per_stream": 100.0},
+                             throughput__batch_speed_limit=1,
+                             throughput__served_tokens_per_s_per_stream=0.5)
+            if "under load" in w]
