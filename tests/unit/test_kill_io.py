@@ -285,3 +285,20 @@ def test_keys_spelled_like_markers_are_located_as_written() -> None:
     assert _lines("[model]\nXlayersX = 1\n") == [("model.XlayersX", 2)]
     assert _lines('description = """\nmodel = 1\n"""\n[model]\nXXXX = 1\n') == [
         ("model.XXXX", 5)]
+
+
+def test_a_key_like_line_in_a_multi_line_string_is_not_the_key() -> None:
+    """notes' text (lines 2-4) says layers = 80; the key layers is on line 5. So in a literal
+    string, and after one-line strings that hold quote marks, an escaped quote or a comment."""
+    assert _lines('[model]\nnotes = """\nlayers = 80\n"""\nlayers = -5\n') == [
+        ("model.notes", 2), ("model.layers", 5)]
+    assert _lines("[model]\nnotes = '''\nlayers = 80\n'''\nlayers = -5\n") == [
+        ("model.notes", 2), ("model.layers", 5)]
+    assert _lines('[model]\nnotes = """a \\""" b\nlayers = 80"""\nlayers = -5\n') == [
+        ("model.notes", 2), ("model.layers", 4)]
+    assert _lines('[model]\nnotes = "\\"\\"\\"" # """\nlayers = -5\n') == [
+        ("model.notes", 2), ("model.layers", 3)]
+    assert _lines("[model]\nnotes = '\"\"\"'\nlayers = -5\n") == [
+        ("model.notes", 2), ("model.layers", 3)]
+    assert _lines('[model]\nnotes = """x""""\nlayers = -5\n') == [
+        ("model.notes", 2), ("model.layers", 3)]

@@ -190,8 +190,11 @@ class _Locator:
 
     def __init__(self, text: str) -> None:
         self._lines: dict[tuple[str, str], int] = {}
-        section = ""
+        section, inside = "", ""
         for number, line in enumerate(text.split("\n"), start=1):  # TOML breaks only at \n
+            was_inside, inside = inside, _string_after(line, inside)
+            if was_inside:  # a line of a multi-line string: text, not keys
+                continue
             if m := self._HEADER.match(line):
                 section = _bare(m.group(1))
                 self._lines.setdefault(("", section), number)
@@ -205,6 +208,36 @@ class _Locator:
 
     def __call__(self, section: str, key: str = "") -> int | None:
         return self._lines.get((section, key))
+
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"' + "|" + r"'[^']*'")  # one-line strings
+
+
+def _string_after(line: str, inside: str) -> str:
+    """The multi-line string delimiter (\"\"\" or ''') still open at the end of ``line``, given
+    the one open at its start ("" for none): single-line strings and comments are skipped."""
+    i = 0
+    while i < len(line):
+        if inside:
+            if inside == '"""' and line[i] == "\\":
+                i += 2  # an escape, \" among them
+            elif line.startswith(inside, i):
+                i += 3
+                while line.startswith(inside[0], i):  # """a"""" ends with a quote in it
+                    i += 1
+                inside = ""
+            else:
+                i += 1
+        elif line.startswith(('"""', "'''"), i):
+            inside, i = line[i:i + 3], i + 3
+        elif line[i] in "\"'":
+            end = _QUOTED.match(line, i)
+            i = end.end() if end else len(line)
+        elif line[i] == "#":
+            break
+        else:
+            i += 1
+    return inside
 
 
 def _bare(name: str) -> str:
