@@ -66,3 +66,12 @@ def test_the_smallest_fit_holds_a_stream_when_rounding_says_otherwise() -> None:
     assert t["tensor_parallel"] == 4
     assert t["batch_memory_limit"] == 140_625_001
     assert not [w for w in r["warnings"] if w.startswith("Fleet") and "do not fit" in w]
+
+
+def test_the_smallest_fit_reason_names_its_width() -> None:
+    """20 GB of weights + a 4,096-token stream (671 MB) fit one 72 GB GPU; 140 GB + 671 MB
+    need 140.67 / 72 = 1.95, so 2 GPUs."""
+    reason = "automatic, smallest_fit: {} GPU(s) per replica hold the weights and one stream"
+    assert report()["throughput"]["tensor_parallel_reason"] == reason.format(1)
+    assert report(model__total_params_b=70)["throughput"]["tensor_parallel_reason"] == \
+        reason.format(2)
