@@ -47,10 +47,10 @@ def warnings(values: Mapping[str, Any], r: Mapping[str, Any],
                        f"{smin:g} tok/s; batch forced to 1.")
     served = t["served_tokens_per_s_per_stream"]
     if smin > 0 and t["batch_speed_limit"] >= 1 and served is not None and served < smin:
-        out.append(f"Fleet: under load a stream gets {served:.1f} tok/s, below the minimum of "
-                   f"{smin:g} tok/s, which bounds only the decode step "
-                   f"({t['decode_tokens_per_s_per_stream']:.1f} tok/s): the other streams' "
-                   "prompts share the steps (a lower serving.max_batch keeps it).")
+        out.append(f"Fleet: under load a stream gets {served:.1f} tok/s, below the {smin:g} "
+                   "tok/s minimum, which bounds only the decode step "
+                   f"({t['decode_tokens_per_s_per_stream']:.1f} tok/s); a lower "
+                   "serving.max_batch keeps it.")
     if best_width is not None and f["gpus"]:
         width, gpus = best_width
         if gpus * WIDER_REPLICA_RATIO < f["gpus"]:
