@@ -91,3 +91,15 @@ def test_no_speed_under_load_warning_without_a_minimum_or_a_batch() -> None:
                              throughput__batch_speed_limit=1,
                              throughput__served_tokens_per_s_per_stream=0.5)
             if "under load" in w]
+
+
+def test_the_speed_under_load_warning_at_its_threshold() -> None:
+    """A minimum below 1 tok/s is still a minimum (0.4 under load against 0.5 warns), and a
+    speed exactly at the minimum meets it (10 against 10 is quiet)."""
+    def said(smin: float, served: float) -> bool:
+        return any("under load" in w for w in _said(
+            {"serving.min_tokens_per_s_per_stream": smin}, throughput__batch_speed_limit=77,
+            throughput__served_tokens_per_s_per_stream=served))
+    assert said(0.5, 0.4)
+    assert not said(10.0, 10.0)
+    assert said(10.0, 9.99)
