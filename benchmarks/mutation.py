@@ -51,7 +51,17 @@ process_isolation = "forkserver"
 # forkserver: in the default "fork" mode the stats run happens in mutmut's own process, and the
 # child processes that test_prefetch.py leaves behind later trip its os.wait() (KeyError: pid).
 # A failing property is all a kill needs: shrinking it (minutes, at worst) would only time out.
-PLUGIN = """import json
+#: module -> its memo dicts and @cache functions: each test starts with them empty, or a test
+#: that finds a scenario memoised by an earlier one is not counted as reaching (and so never
+#: runs for) the functions that computed it; a name that no longer exists fails loudly
+CACHES = {"infracalc_tui.engine.evaluate": ["_throughput_cache"],
+          "infracalc_tui.engine.host": ["_capacity_cache"],
+          "infracalc_tui.engine.investment": ["_IRR"],
+          "infracalc_tui.engine.report": ["_best"],
+          "infracalc_tui.scenario.catalog": ["gpus", "models", "engines", "_fit"],
+          "infracalc_tui.scenario.presets": ["presets"]}
+PLUGIN = """import importlib
+import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -66,6 +76,14 @@ def _read(name):  # mutmut runs the tests in mutants/ (older versions: in the co
         if path.exists():
             return path.read_text()
     return ""
+CACHES = %r
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    for module, names in CACHES.items():
+        for name in names:
+            cache = getattr(importlib.import_module(module), name)
+            (cache.cache_clear if callable(cache) else cache.clear)()
+    yield
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
     quick = [p for p in settings.default.phases if p not in (Phase.shrink, Phase.explain)]
@@ -146,7 +164,7 @@ def prepare(repo: Path, work: Path, everything: bool) -> None:
                 (not copy.exists() or copy.read_bytes() != path.read_bytes()):
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, copy)
-    (work / "mutants" / "src" / "mutation_plugin.py").write_text(PLUGIN)
+    (work / "mutants" / "src" / "mutation_plugin.py").write_text(PLUGIN % (CACHES,))
     tests = ["tests/unit"] + ([] if everything else SLOW)
     toml = work / "pyproject.toml"
     if "[tool.mutmut]" not in (text := toml.read_text()):  # the repository's own section wins

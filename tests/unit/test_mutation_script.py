@@ -28,3 +28,23 @@ def test_only_top_level_calls_run_at_import() -> None:
         "def f():\n    return inner()\n"
         "if flag():\n    def g():\n        return deep()\n")
     assert _script().at_import(tree) == {"build", "wrap", "range", "flag"}
+
+
+def test_every_engine_cache_is_emptied_before_each_mutation_test() -> None:
+    """Each memo dict (the first argument of memo.memoised) and each @cache function of the
+    packages is in the script's CACHES, so no test under mutation finds a scenario an earlier
+    test computed; and the plugin the script writes compiles."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / "src" / "infracalc_tui").glob("[es]*/*.py"):
+        module = ".".join(path.relative_to(ROOT / "src").with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                    node.func, "id", "")) == "memoised" and isinstance(node.args[0], ast.Name):
+                found.setdefault(module, set()).add(node.args[0].id)
+            if isinstance(node, ast.FunctionDef) and any(
+                    getattr(d, "id", "") == "cache" for d in node.decorator_list):
+                found.setdefault(module, set()).add(node.name)
+    script = _script()
+    report_best = {"infracalc_tui.engine.report": {"_best"}}  # a dict it fills by hand
+    assert {m: set(n) for m, n in script.CACHES.items()} == {**found, **report_best}
+    compile(script.PLUGIN % (script.CACHES,), "mutation_plugin.py", "exec")
