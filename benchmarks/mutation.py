@@ -117,11 +117,12 @@ def pytest_runtest_logreport(report):
 # Not per mutant: the hostile-file fuzz test (147 s of the suite's ~170 s), the profile refit
 # (14 s), the tests that only start a python to check its imports or entry points (~20 s
 # under mutmut), the MCP server's (a subprocess that mutmut's stats mode kills; its tools
-# print the CLI's JSON, tested here in-process), and the module-size rule (mutmut's copies
-# are many times longer).
+# print the CLI's JSON, tested here in-process), the module-size rule (mutmut's copies
+# are many times longer) and this script's own tests (they read the source, mutated there).
 FUZZ, CLI = "tests/unit/test_fuzz_files.py::test_", "tests/unit/test_cli.py::test_"
 SLOW = ["--ignore=tests/unit/test_import_hygiene.py",
         "--ignore=tests/unit/test_module_sizes.py",  # a mutated module is mutmut's, not ours
+        "--ignore=tests/unit/test_mutation_script.py",  # this script's tests read the source
         "--ignore=tests/unit/test_mcp.py",  # a server subprocess: dies under mutmut's stats
         "--deselect=tests/unit/test_ledger.py::test_shipped_profiles_are_what_the_script_fits",
         f"--deselect={FUZZ}hostile_files_never_crash_the_cli",
@@ -338,7 +339,7 @@ def report(repo: Path, work: Path, seconds: float | None) -> str:
         f"`python3 benchmarks/mutation.py` (mutmut {mutmut.__version__}, commit {commit}{took}): "
         "each mutant against the unit tests that reach its function (`tests/unit` less `SLOW` in "
         "the script: the hostile-file fuzz test, the profile refit, the import-hygiene, "
-        "entry-point, MCP-subprocess and module-size tests), hypothesis shrinking off, seed 0. "
+        "entry-point, MCP-subprocess and module-size tests, and the mutation script's own), hypothesis shrinking off, seed 0. "
         "A survivor "
         "is a change that no test noticed; an equivalent one is a survivor no test can notice "
         "(it changes nothing a caller can see), each with why in "
