@@ -75,3 +75,20 @@ def test_the_smallest_fit_reason_names_its_width() -> None:
     assert report()["throughput"]["tensor_parallel_reason"] == reason.format(1)
     assert report(model__total_params_b=70)["throughput"]["tensor_parallel_reason"] == \
         reason.format(2)
+
+
+def test_manual_host_threads_allowed_by_speed_are_capped() -> None:
+    """12,000 tok/s over a minimum of 1e-6 tok/s is 1.2e10 threads, capped at 1e9; over
+    1e-305 it overflows (1.2e309), which is no limit either: the cap of 1e9."""
+    for smin in (1e-6, 1e-305):
+        h = report(host__gpu_count=4, host__multi_gpu="tensor_parallel",
+                   serving__throughput="manual", serving__decode_tokens_per_s_per_gpu=3000,
+                   serving__min_tokens_per_s_per_stream=smin)["host"]
+        assert h["max_threads_speed"] == 1_000_000_000
+
+
+def test_the_smallest_fit_of_a_long_context() -> None:
+    """A reserved context of 1.5M tokens x 163,840 B = 245.76 GB a stream, + 20 GB of weights:
+    265.76 / 72 = 3.69 GPUs, so 4."""
+    t = report(model__context_tokens=1_500_000)["throughput"]
+    assert t["smallest_fit_tensor_parallel"] == 4
