@@ -21,6 +21,8 @@ from pytest import approx
 
 from infracalc_tui.engine.investment import irr_pct
 
+from .helpers import report
+
 
 def decimal_irr_pct(flows: Sequence[tuple[int, Decimal]]) -> float:
     """Annual IRR (%) of (month, amount) cash flows: 200 bisections, in 50-digit Decimal, of
@@ -95,3 +97,48 @@ def test_irr_of_a_fast_payback_to_the_last_digits() -> None:
              (42, Decimal(730))]
     expected = decimal_irr_pct(flows)
     assert float(irr_pct(365.0, 15.0, 3.5, 200.0)) == approx(expected, rel=1e-12, abs=0)
+
+
+def test_irr_of_a_part_month_lifespan_to_1e_12() -> None:
+    """A host that pays back in days, over 23.75 months (a part month at the end) with a
+    resale: NPV(y) = -h + monthly (sum of e^(-k y), k = 1..23, + 0.75 e^(-n y)) + resale h
+    e^(-n y), solved by a 50-digit Decimal bisection on the same inputs; the last
+    interpolation of the bracket is what gets it to 1e-12 (without it, ~1e-10)."""
+    h, m, years, resale = 11674.974685829955, 654.0957829368812, 1.9789688026246584, \
+        43.0058299826289
+    with localcontext() as ctx:
+        ctx.prec = 50
+        monthly, n = Decimal(m) * 365 / 12, Decimal(years) * 12
+        whole = int(n)
+
+        def value(y: Decimal) -> Decimal:
+            tail = (-n * y).exp()
+            months = sum(((-k * y).exp() for k in range(1, whole + 1)), Decimal(0))
+            return -Decimal(h) + monthly * (months + (n - whole) * tail) + \
+                Decimal(resale) / 100 * Decimal(h) * tail
+
+        lo, hi = Decimal(0), Decimal(10)
+        assert value(lo) > 0 > value(hi)
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if value(mid) > 0 else (lo, mid)
+        expected = float(((12 * lo).exp() - 1) * 100)
+    assert float(irr_pct(h, m, years, resale)) == approx(expected, rel=1e-12, abs=0)
+
+
+def test_the_profit_margin_is_profit_over_revenue() -> None:
+    """ROUND's host bills 2 threads x 8 h x 60 min x $0.02 = $19.20 a day and loses $20.47
+    a day: a margin of -20.47 / 19.20 = -106.6 %."""
+    h = report()["host"]
+    assert h["revenue_usd_per_day"] == approx(19.2)
+    assert h["profit_margin_pct"] == approx(100 * h["profit_usd_per_day"] / 19.2)
+    assert h["profit_margin_pct"] == approx(-106.619, abs=1e-3)
+
+
+def test_a_margin_beyond_float_range_is_null_and_silent() -> None:
+    """$4e-309 a minute bills 3.84e-306 a day against a loss of $39.67: the ratio is -1.03e307
+    and x 100 overflows; the margin is null and numpy's overflow warning does not escape."""
+    with np.errstate(all="warn"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = report(pricing__charge_per_minute_usd=4e-309)["host"]
+    assert h["profit_margin_pct"] is None

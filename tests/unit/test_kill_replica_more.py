@@ -92,3 +92,11 @@ def test_the_smallest_fit_of_a_long_context() -> None:
     265.76 / 72 = 3.69 GPUs, so 4."""
     t = report(model__context_tokens=1_500_000)["throughput"]
     assert t["smallest_fit_tensor_parallel"] == 4
+
+
+def test_a_manual_host_too_slow_for_one_thread_allows_none() -> None:
+    """One GPU at 3,000 tok/s against a minimum of 5,000 tok/s: floor(0.6) = 0 threads."""
+    h = report(host__gpu_count=1, serving__throughput="manual",
+               serving__decode_tokens_per_s_per_gpu=3000,
+               serving__min_tokens_per_s_per_stream=5000)["host"]
+    assert h["max_threads_speed"] == 0
