@@ -1,58 +1,62 @@
-"""engine.alternatives by hand where the mutation run (docs/mutation.md) found no test looking:
-the own/rent/API charts at points the caller gives, and renting priced only when a rental
-price is set.
-
-The seed host (llama70b-own-hardware): 2 GPUs rented at $0.70/h; owning costs electricity
-(1.1 kW busy, 0.1 kW idle, $0.15/kWh) plus 5200 / 1095 a day of hardware; no API prices.
-The seed fleet (gpt4o-1b-users) rents its GPUs at $2.50/h for the busy share of the
-8,760 hours of a year.
-"""
+"""Buy against rent and the API price for the host, by hand, at the thresholds the
+mutation run found unchecked: free hardware (buying beats renting at any use), free rent
+(never), a crossover of exactly 24 h a day (still a day) and just past it. ROUND scenario
+(tests/unit/helpers.py) with the host made free: no GPU, CPU, RAM or other hardware cost."""
 
 from __future__ import annotations
+
+import warnings
+from typing import Any
 
 import numpy as np
 from pytest import approx
 
-from infracalc_tui.engine.alternatives import fleet_own_rent_api, host_own_rent_api
-from infracalc_tui.scenario.presets import presets
+from .helpers import report
 
-HOST = presets()["llama70b-own-hardware"].scenario
-FLEET = presets()["gpt4o-1b-users"].scenario
-
-
-def test_host_costs_at_hours_given_as_whole_numbers() -> None:
-    """At h hours: owning (1.1 h + 0.1 (24 - h)) x 0.15 + 5200/1095, renting 2 x 0.70 x h."""
-    o = host_own_rent_api(HOST.values, hours=[2, 12])
-    assert o.x.dtype == np.float64 and o.x.tolist() == [2.0, 12.0]
-    for h, own, rent in zip((2, 12), o.own, o.rent, strict=True):
-        assert own == approx((1.1 * h + 0.1 * (24 - h)) * 0.15 + 5200 / 1095)
-        assert rent == approx(2 * 0.7 * h)
-    assert np.isnan(o.api).all()  # no API price set
+FREE = {"gpu__price_usd": 0, "host__cpu_usd": 0, "host__ram_usd": 0, "host__other_usd": 0,
+        "host__gpu_count": 1}
 
 
-def test_fleet_costs_at_utilisations_given() -> None:
-    """Owning costs the same whatever the utilisation; renting is proportional to it (none
-    at 0). Whole numbers become floats."""
-    o = fleet_own_rent_api(FLEET.values, utilization=[0, 1])
-    assert o.x.dtype == np.float64 and o.x.tolist() == [0.0, 1.0]
-    assert o.own[0] == o.own[1] > 0
-    assert o.rent[0] == 0 and o.rent[1] > 0
-    half = fleet_own_rent_api(FLEET.values, utilization=[0.5])
-    assert o.rent[1] == approx(2 * half.rent[0])
-    assert o.period == "year"
+def _crossover(**over: Any) -> float | None:
+    return report(**{**FREE, **over})["host"]["buy_beats_rent_above_hours_per_day"]
 
 
-def test_fleet_rent_is_gpus_x_rent_x_8760_x_utilisation() -> None:
-    """At $0.50/h (below $1): rent / (0.50 x 8760 x u) is the fleet's whole number of GPUs."""
-    v = FLEET.with_value("gpu.rent_usd_per_hour", 0.5).values
-    o = fleet_own_rent_api(v, utilization=[0.25])
-    gpus = o.rent[0] / (0.5 * 8760 * 0.25)
-    assert gpus > 0 and gpus == approx(round(gpus), abs=1e-6)
+def test_free_hardware_beats_renting_at_any_use() -> None:
+    """No hardware, no electricity, no opex: fixed costs of $0 over $1/h of rent is 0 h."""
+    assert _crossover(host__electricity_usd_per_kwh=0, host__other_opex_usd_per_month=0,
+                      gpu__rent_usd_per_hour=1) == 0
 
 
-def test_fleet_without_a_rental_price_has_no_rent() -> None:
-    v = FLEET.with_value("gpu.rent_usd_per_hour", 0).values
-    o = fleet_own_rent_api(v, utilization=[0.25, 0.5])
-    assert o.rent.dtype == np.float64
-    assert np.isnan(o.rent).all()
-    assert np.isnan(o.crossover)
+def test_free_rent_is_never_beaten() -> None:
+    """Rent of $0/h: buying never beats it (null), even with no fixed costs at all (no
+    hardware, no idle power, no opex, where 0 / -(load x price) is -0)."""
+    assert _crossover(host__electricity_usd_per_kwh=0.1, host__idle_power_w=0,
+                      host__other_opex_usd_per_month=0, gpu__rent_usd_per_hour=0) is None
+
+
+def test_a_crossover_of_a_whole_day_is_a_crossover() -> None:
+    """$730 a month of opex = 730 x 12 / 365 = $24 a day, over $1/h of rent: 24 h a day is
+    still in a day; $745 a month = $24.49 a day needs more than a day: never (null)."""
+    base = {"host__electricity_usd_per_kwh": 0, "gpu__rent_usd_per_hour": 1}
+    assert _crossover(host__other_opex_usd_per_month=730, **base) == 24
+    assert _crossover(host__other_opex_usd_per_month=745, **base) is None
+
+
+def test_the_hosts_api_bill() -> None:
+    """The host's 2,786,500.56 tokens a day at $4 per 1M output and $1 per 1M input, with
+    1,000 input tokens for 500 output (2 per output token): 2.7865 x (4 + 1 x 2) = $16.719."""
+    h = report(pricing__api_price_per_million_input_tokens_usd=1,
+               pricing__api_price_per_million_output_tokens_usd=4)["host"]
+    assert h["api_usd_per_day"] == approx(h["tokens_per_day"] / 1e6 * 6.0, rel=1e-12)
+    assert h["api_usd_per_day"] == approx(16.719, abs=1e-3)
+
+
+def test_the_npv_at_a_zero_rate_is_silent_and_plain() -> None:
+    """At a discount rate of 0 the annuity is the number of months (36, the host's 3 years):
+    NPV = -$41,600 + 36 x $17.52 x 365 / 12 = -$22,415.60; the closed form's 0/0, computed
+    alongside, stays silent."""
+    with np.errstate(all="warn"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = report(host__discount_rate=0.0)["host"]
+    assert (h["hardware_cost_usd"], h["margin_usd_per_day"]) == approx((41_600, 17.52))
+    assert h["npv_usd"] == approx(-41_600 + 36 * 17.52 * 365 / 12, rel=1e-12)
