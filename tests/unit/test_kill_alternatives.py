@@ -60,3 +60,24 @@ def test_the_npv_at_a_zero_rate_is_silent_and_plain() -> None:
         h = report(host__discount_rate=0.0)["host"]
     assert (h["hardware_cost_usd"], h["margin_usd_per_day"]) == approx((41_600, 17.52))
     assert h["npv_usd"] == approx(-41_600 + 36 * 17.52 * 365 / 12, rel=1e-12)
+
+
+def test_a_fleet_that_costs_its_rent_breaks_even_at_full_use() -> None:
+    """No electricity; 76 GPUs at $20,000 and 10 servers at $114,304 are $2,663,040 over 4
+    years = $665,760 a year, and renting the 76 GPUs at $1/h costs 76 x 8,760 = $665,760:
+    buying beats renting above 100 % use (1.0). At $0.60/h renting costs $399,456, and buying
+    never beats it (null: it would need 1.67 x the hours of a year)."""
+    def crossover(rent: float) -> float | None:
+        f = report(facility__electricity_usd_per_kwh=0, fleet__server_cost_usd=114_304,
+                   gpu__rent_usd_per_hour=rent)["fleet"]
+        assert f["annual_cost_usd"] == 665_760
+        return f["buy_beats_rent_above_utilization"]
+    assert crossover(1.0) == 1.0
+    assert crossover(0.6) is None
+
+
+def test_an_input_price_alone_is_an_api_price() -> None:
+    """$0.50 per 1M input tokens and no output price: 2.7865M tokens a day x 2 input tokens
+    per output token x $0.50 = $2.7865 a day."""
+    h = report(pricing__api_price_per_million_input_tokens_usd=0.5)["host"]
+    assert h["api_usd_per_day"] == approx(h["tokens_per_day"] / 1e6, rel=1e-12)

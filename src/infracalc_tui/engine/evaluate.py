@@ -52,11 +52,10 @@ def throughput_key(p: Mapping[str, Any]) -> tuple[Any, ...] | None:
 
 
 def throughput(v: Values) -> dict[str, Array]:
-    """The replica candidates (``replica.replica_candidates``), memoised for scalar
-    scenarios (the TUI's case: a chart sweep or a price edit asks again for the same model,
-    GPU and serving). ``fleet`` picks the width from them."""
-    if v.raw.get("model.active_params_b") is None:
-        v = Values(derive(v.raw, np.where))
+    """The replica candidates (``replica.replica_candidates``) of resolved values (their
+    derived keys filled in, as ``Scenario.values`` and ``evaluate`` give them), memoised for
+    scalar scenarios (the TUI's case: a chart sweep or a price edit asks again for the same
+    model, GPU and serving). ``fleet`` picks the width from them."""
     return memoised(_throughput_cache, throughput_key(v.raw), lambda: replica_candidates(v))
 
 
