@@ -81,3 +81,8 @@ def test_an_input_price_alone_is_an_api_price() -> None:
     per output token x $0.50 = $2.7865 a day."""
     h = report(pricing__api_price_per_million_input_tokens_usd=0.5)["host"]
     assert h["api_usd_per_day"] == approx(h["tokens_per_day"] / 1e6, rel=1e-12)
+
+
+def test_a_rent_below_a_dollar_is_a_rent() -> None:
+    """$0.60/h for 76 GPUs all year: 76 x 0.6 x 8,760 = $399,456."""
+    assert report(gpu__rent_usd_per_hour=0.6)["fleet"]["annual_rent_usd"] == approx(399_456)

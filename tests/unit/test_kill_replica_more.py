@@ -100,3 +100,13 @@ def test_a_manual_host_too_slow_for_one_thread_allows_none() -> None:
                serving__decode_tokens_per_s_per_gpu=3000,
                serving__min_tokens_per_s_per_stream=5000)["host"]
     assert h["max_threads_speed"] == 0
+
+
+def test_host_memory_by_hand_and_an_exact_fit() -> None:
+    """Two threads of a 4,096-token context (2 x 671,088,640 B) and 20e9 B of weights need
+    21.34217728 GB, exactly. With 35.32891136B parameters (70,657,822,720 B) the same two
+    threads need 72e9 B, all of one GPU's usable 72 GB: that still fits."""
+    assert report()["host"]["memory_required_gb"] == 21.34217728
+    h = report(host__gpu_count=1, model__total_params_b=35.32891136)["host"]
+    assert h["memory_required_gb"] == h["memory_available_gb"] == 72.0
+    assert h["fits_in_memory"] is True
