@@ -43,8 +43,7 @@ def _host_capacity(v: Values) -> dict[str, Array]:
     ctx = v("model.context_tokens")
     tensor_parallel = v.text("host.multi_gpu") == "tensor_parallel"
     speed_gpus = g if tensor_parallel else np.ones_like(g)
-    # tensor parallelism: g GPUs read and compute, and all-reduce; layer split: one at a time
-    step = decode_step(v, m, speed_gpus, ctx / 2.0, speed_gpus)
+    step = decode_step(v, m, speed_gpus, ctx / 2.0)  # layer split: one GPU at a time
     t_mem, t_cmp, t_over = step.times(c)
     manual = v.text("serving.throughput") == "manual"
     smin = v("serving.min_tokens_per_s_per_stream")

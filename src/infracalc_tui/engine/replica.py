@@ -59,36 +59,33 @@ def model_memory(v: Values) -> dict[str, Array]:
     }
 
 
-def decode_step(v: Values, m: dict[str, Array], gpus: Array, held: Array, comm_gpus: Array,
-                speed_gpus: Array | None = None) -> Step:
-    """The decode step of a replica of ``gpus`` GPUs whose streams hold ``held`` tokens.
-
-    ``speed_gpus`` add bandwidth and FLOPS (all of them in tensor parallelism; one in
-    llama.cpp's layer split); ``comm_gpus`` > 1 all-reduce twice per layer."""
-    speed = gpus if speed_gpus is None else speed_gpus
+def decode_step(v: Values, m: dict[str, Array], gpus: Array, held: Array) -> Step:
+    """The decode step of ``gpus`` GPUs in tensor parallelism whose streams hold ``held``
+    tokens: each adds bandwidth and FLOPS, and more than one all-reduce twice per layer (the
+    host's layer split passes 1: one GPU works at a time)."""
     a = v("model.active_params_b") * 1e9
     attended = held_token_layers(held, m["layers"], m["win_layers"], m["window"])
     # a link slower than 1 MB/s is no link to plan with; below it, bytes/link overflows
     link = np.where(v("gpu.interconnect_gb_s") > 0,
                     np.maximum(v("gpu.interconnect_gb_s") * 1e9, 1e6), 0.0)
     link = link * v("serving.allreduce_bw_fraction")  # what an all-reduce achieves of it
-    many = comm_gpus > 1
-    ring = np.where(many, 2.0 * (comm_gpus - 1.0) / np.maximum(comm_gpus, 1.0), 0.0)
+    many = gpus > 1
+    ring = np.where(many, 2.0 * (gpus - 1.0) / np.maximum(gpus, 1.0), 0.0)
     allreduces = 2.0 * m["layers"] * many
     per_stream_bytes = ring * v("model.hidden_size") * 2.0  # BF16 activations per token
     # an all-reduce of a step's few activations is latency-bound: log2(n) exchange steps
     # (recursive doubling; Rabenseifner's reduce-scatter + all-gather moves the bytes above)
-    hops = np.log2(np.maximum(comm_gpus, 1.0))
+    hops = np.log2(np.maximum(gpus, 1.0))
     fixed = (v("serving.step_overhead_ms") * 1e-3 + m["layers"] * v("serving.layer_overhead_us")
              * 1e-6 + allreduces * hops * v("serving.allreduce_us") * 1e-6)
     return Step(
         w_shared=arr(m["w_shared"]), w_routed=arr(m["w_routed"]),
         routed_fraction=arr(m["routed_fraction"]),
         kv_read=stream_kv_bytes(held, m["kv"], m["layers"], m["win_layers"], m["window"]),
-        bandwidth=speed * v("gpu.bandwidth_tb_s") * 1e12 * v("serving.mbu"),
+        bandwidth=gpus * v("gpu.bandwidth_tb_s") * 1e12 * v("serving.mbu"),
         flops_per_token=2.0 * a + 4.0 * m["attn_width"] * attended,
-        flops=speed * v("gpu.tflops") * 1e12 * v("serving.mfu"),
-        fixed=arr(fixed) + 0.0 * speed,
+        flops=gpus * v("gpu.tflops") * 1e12 * v("serving.mfu"),
+        fixed=arr(fixed) + 0.0 * gpus,
         per_stream=allreduces * np.where(link > 0, div(per_stream_bytes, link), 0.0)
         * v("serving.beyond_roofline"),
     )
@@ -132,7 +129,7 @@ def replica_candidates(v: Values) -> dict[str, Any]:
 
     me = {k: e(x) for k, x in m.items()}
     avg_tokens = t_in + t_out / 2.0
-    step = decode_step(_Expanded(v), me, tp, e(avg_tokens), tp)
+    step = decode_step(_Expanded(v), me, tp, e(avg_tokens))
     b_mem = streams_in_memory(tp * e(usable) - me["weights"], e(stream_mem))
     smin = e(v("serving.min_tokens_per_s_per_stream"))
     manual = v.text("serving.throughput") == "manual"
