@@ -68,3 +68,15 @@ def test_a_window_of_one_token_holds_one_token_per_windowed_layer() -> None:
     x 163,840 = 335,626,240 bytes a thread (not the full 4,096 x 163,840 = 671,088,640)."""
     v = Values(scenario(model__sliding_window_tokens=1, model__sliding_window_layers=20).values)
     assert float(host_capacity(v)["host.kv_bytes_per_thread"]) == 335_626_240.0
+
+
+def test_a_scalar_scenarios_replicas_are_memoised_read_only() -> None:
+    """A scalar scenario's replica candidates are looked up, not recomputed, on a second
+    call: both calls share the same read-only arrays (no caller may change a cached one)."""
+    from infracalc_tui.engine.evaluate import throughput
+
+    v = Values(scenario(fleet__users=123_457).values)
+    first, second = throughput(v), throughput(v)
+    batch = first["throughput.batch"]
+    assert batch is second["throughput.batch"]
+    assert not batch.flags.writeable
