@@ -43,10 +43,10 @@ def model_memory(v: Values) -> dict[str, Array]:
     flat = (v("model.kv_bytes_per_token") > 0) | (v("model.kv_values_per_token") > 0)
     n, s, a = (v("model.total_params_b"), v("model.shared_params_b"),
                v("model.active_params_b"))
-    routed_fraction = np.where(n > s, div(np.maximum(a - s, 0.0), n - s), 0.0)
     return {
         "w_shared": w_shared, "w_routed": w_routed, "weights": w_shared + w_routed,
-        "routed_fraction": np.where(np.isfinite(routed_fraction), routed_fraction, 0.0),
+        # the share of the routed experts a token reads (0 for a dense model)
+        "routed_fraction": np.where(n > s, div(np.maximum(a - s, 0.0), n - s), 0.0),
         "kv": kv_bytes_per_token(layers, v("model.kv_heads"), v("model.head_dim"),
                                  v("model.kv_bits"), v("model.kv_values_per_token"),
                                  v("model.kv_bytes_per_token")),

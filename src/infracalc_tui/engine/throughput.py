@@ -23,12 +23,11 @@ BATCH_CAP = 1_000_000_000.0
 
 
 def weights_bytes(total_params_b: ArrayLike, weight_bits: ArrayLike,
-                  shared_params_b: ArrayLike = 0.0, shared_bits: ArrayLike | None = None
-                  ) -> tuple[Array, Array]:
-    """(bytes read every step, bytes of routed experts): S·shared_bits/8, (N−S)·bits/8."""
+                  shared_params_b: ArrayLike, shared_bits: ArrayLike) -> tuple[Array, Array]:
+    """(bytes read every step, bytes of routed experts): S·shared_bits/8, (N−S)·bits/8
+    (derive.py fills shared_bits with weight_bits where the file leaves it empty)."""
     n, s = arr(total_params_b) * 1e9, np.minimum(arr(shared_params_b), arr(total_params_b)) * 1e9
-    sb = arr(weight_bits) if shared_bits is None else arr(shared_bits)
-    return s * sb / 8.0, (n - s) * arr(weight_bits) / 8.0
+    return s * arr(shared_bits) / 8.0, (n - s) * arr(weight_bits) / 8.0
 
 
 def kv_bytes_per_token(layers: ArrayLike, kv_heads: ArrayLike, head_dim: ArrayLike,
