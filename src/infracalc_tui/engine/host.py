@@ -56,7 +56,7 @@ def _host_capacity(v: Values) -> dict[str, Array]:
                                 0.0, BATCH_CAP)
     else:
         stream = 1.0 / (np.maximum(t_mem, t_cmp) + t_over)
-        threads_speed = largest_batch_at_speed(smin, BATCH_CAP, step)
+        threads_speed = largest_batch_at_speed(smin, step)
     available = g * usable_memory_per_gpu(v)
     per_thread = stream_kv_bytes(ctx, m["kv"], m["layers"], m["win_layers"], m["window"])
     required = m["weights"] + c * per_thread

@@ -139,7 +139,7 @@ def replica_candidates(v: Values) -> dict[str, Any]:
         # a positive speed over a positive minimum is NaN only where it overflowed: no limit
         b_speed = np.clip(np.where(np.isfinite(b_speed), b_speed, BATCH_CAP), 0.0, BATCH_CAP)
     else:
-        b_speed = largest_batch_at_speed(smin, BATCH_CAP, step)
+        b_speed = largest_batch_at_speed(smin, step)
     cap_set = e(v("serving.max_batch"))
     b_cap = np.where(cap_set > 0, cap_set, BATCH_CAP)
     batch = np.maximum(1.0, np.minimum(np.minimum(b_mem, b_speed), b_cap))

@@ -110,22 +110,23 @@ class Step:
         return np.maximum(t_mem, t_cmp) + t_over
 
 
-def largest_batch_at_speed(min_speed: ArrayLike, upper: ArrayLike, step: Step) -> Array:
-    """Largest integer B in [1, upper] whose per-stream speed 1/t(B) >= min_speed; 0 if none.
+def largest_batch_at_speed(min_speed: ArrayLike, step: Step) -> Array:
+    """Largest integer B in [1, BATCH_CAP] whose per-stream speed 1/t(B) >= min_speed; 0 if
+    none.
 
     Without routed experts t(B) is piecewise linear in B, so B is a closed form (checked one
     step either way against rounding). With them the weights read grow with B: the closed
     forms with all of them and with none bracket B, and a vectorised bisection closes the
-    bracket only where it is open. min_speed <= 0 means no limit (the answer is ``upper``).
+    bracket only where it is open. min_speed <= 0 means no limit (the answer is BATCH_CAP).
     """
     smin = arr(min_speed)
     fields = (step.w_shared, step.w_routed, step.routed_fraction, step.kv_read,
               step.bandwidth, step.flops_per_token, step.flops, step.fixed, step.per_stream)
-    shape = np.broadcast_shapes(smin.shape, arr(upper).shape, *(f.shape for f in fields))
-    hi = np.clip(np.floor(np.broadcast_to(arr(upper), shape)), 1.0, BATCH_CAP)
-    with np.errstate(divide="ignore", over="ignore"):  # a denormal speed: no limit (inf)
-        t_max = np.broadcast_to(np.where(smin > 0, 1.0 / np.where(smin > 0, smin, 1.0),
-                                         np.inf), shape)
+    shape = np.broadcast_shapes(smin.shape, *(f.shape for f in fields))
+    hi = np.full(shape, BATCH_CAP)
+    # 1/0 and 1/(a denormal speed) are inf: no limit, as is a speed <= 0
+    with np.errstate(divide="ignore", over="ignore"):
+        t_max = np.broadcast_to(np.where(smin > 0, 1.0 / smin, np.inf), shape)
     budget = t_max - step.fixed  # time left for the roofline and per-stream costs
     per_token_mem = step.kv_read + step.per_stream * step.bandwidth
     per_token_cmp = step.flops_per_token / step.flops + step.per_stream

@@ -1,0 +1,71 @@
+"""The batch limits at their edges, by hand: how many streams fit in memory (zero-byte
+streams, no room, a non-finite count) and the largest batch at a speed when a step has no
+per-stream memory or compute cost, or no speed limit at all. Each case must also be silent:
+a RuntimeWarning from numpy is noise on a user's terminal (run under warnings-as-errors)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from infracalc_tui.engine.throughput import (
+    BATCH_CAP,
+    Step,
+    largest_batch_at_speed,
+    streams_in_memory,
+)
+
+
+def _silently(fn: Callable[..., Any], *args: Any) -> np.ndarray:
+    with np.errstate(all="warn"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return np.asarray(fn(*args))
+
+
+@pytest.mark.parametrize(("free", "per_stream", "streams"), [
+    (10.0, 0.5, 20.0),  # floor(10 / 0.5): a stream smaller than a byte still counts
+    (5.0, 1.0, 5.0),
+    (0.0, 1.0, 0.0),  # no room, no stream
+    (10.0, 0.0, BATCH_CAP),  # streams of no bytes: as many as the search allows
+    (0.5, 0.0, BATCH_CAP),  # ... in any room at all,
+    (0.0, 0.0, BATCH_CAP),  # even none,
+    (-1.0, 0.0, 0.0),  # but not in memory the weights already overfill
+    (np.inf, 1.0, 0.0),  # a count that is not finite is none
+    (np.nan, 1.0, 0.0),
+])
+def test_streams_in_memory_by_hand(free: float, per_stream: float, streams: float) -> None:
+    got = _silently(streams_in_memory, free, per_stream)
+    assert got.dtype == np.float64
+    assert float(got) == streams
+
+
+def _step(w: float, kv_read: float, flops_per_token: float) -> Step:
+    """w bytes read every step and kv_read per stream at 1 B/s; flops_per_token at 1 FLOP/s;
+    no fixed or per-stream costs: t(B) = max(w + B·kv_read, B·flops_per_token) seconds."""
+    return Step(*(np.asarray(x, dtype=float) for x in (
+        w, 0.0, 1.0, kv_read, 1.0, flops_per_token, 1.0, 0.0, 0.0)))
+
+
+def test_without_a_minimum_speed_the_batch_is_the_search_cap() -> None:
+    """A minimum of 0 (1/0) or a denormal one (1/5e-324 overflows) sets no limit."""
+    got = _silently(largest_batch_at_speed, np.array([0.0, 5e-324, -1.0]), _step(1.0, 1.0, 1.0))
+    assert got.tolist() == [BATCH_CAP] * 3
+
+
+def test_a_step_without_kv_reads_is_bound_by_its_compute() -> None:
+    """t(B) = max(1, B) s. At 1 tok/s (t <= 1 s): B = 1, where the memory room is exactly
+    0 = 1·1 − 1 (0/0 in the closed form); at 0.5 tok/s (t <= 2 s): B = 2, where the room is
+    1 B over no bytes per stream (1/0)."""
+    got = _silently(largest_batch_at_speed, np.array([1.0, 0.5]), _step(1.0, 0.0, 1.0))
+    assert got.tolist() == [1.0, 2.0]
+
+
+def test_a_step_without_flops_is_bound_by_its_memory() -> None:
+    """t(B) = 1 + B s: at 0.5 tok/s (t <= 2 s) one stream; the compute side divides the 2 s
+    budget by no time per stream (2/0)."""
+    got = _silently(largest_batch_at_speed, 0.5, _step(1.0, 1.0, 0.0))
+    assert float(got) == 1.0
