@@ -43,11 +43,12 @@ def test_streams_in_memory_by_hand(free: float, per_stream: float, streams: floa
     assert float(got) == streams
 
 
-def _step(w: float, kv_read: float, flops_per_token: float) -> Step:
+def _step(w: float, kv_read: float, flops_per_token: float, fixed: float = 0.0,
+          bandwidth: float = 1.0) -> Step:
     """w bytes read every step and kv_read per stream at 1 B/s; flops_per_token at 1 FLOP/s;
-    no fixed or per-stream costs: t(B) = max(w + B·kv_read, B·flops_per_token) seconds."""
+    no per-stream costs: t(B) = max(w + B·kv_read, B·flops_per_token) + fixed seconds."""
     return Step(*(np.asarray(x, dtype=float) for x in (
-        w, 0.0, 1.0, kv_read, 1.0, flops_per_token, 1.0, 0.0, 0.0)))
+        w, 0.0, 1.0, kv_read, bandwidth, flops_per_token, 1.0, fixed, 0.0)))
 
 
 def test_without_a_minimum_speed_the_batch_is_the_search_cap() -> None:
@@ -69,3 +70,24 @@ def test_a_step_without_flops_is_bound_by_its_memory() -> None:
     budget by no time per stream (2/0)."""
     got = _silently(largest_batch_at_speed, 0.5, _step(1.0, 1.0, 0.0))
     assert float(got) == 1.0
+
+
+def test_a_tiny_minimum_speed_overflows_silently_to_no_limit() -> None:
+    """At 1e-300 tok/s a step may take 1e300 s: 1e300 s x 1e13 B/s overflows to inf bytes of
+    room, so every batch up to the cap fits."""
+    got = _silently(largest_batch_at_speed, 1e-300, _step(1.0, 1.0, 1.0, bandwidth=1e13))
+    assert float(got) == BATCH_CAP
+
+
+def test_weights_that_fill_the_step_exactly_leave_the_batch_to_compute() -> None:
+    """t(B) = max(1, B/4) s with no KV reads: at 1 tok/s the weights take the whole second
+    (no memory room, none needed per stream) and compute allows B/4 <= 1, so B = 4."""
+    got = _silently(largest_batch_at_speed, 1.0, _step(1.0, 0.0, 0.25))
+    assert float(got) == 4.0
+
+
+def test_a_step_of_fixed_cost_only_serves_every_batch_at_its_speed() -> None:
+    """No reads, no FLOPs, 1 s of fixed cost: t(B) = 1 s for every B, which meets 1 tok/s
+    exactly (no time left, and none needed per stream), so the batch is the search's cap."""
+    got = _silently(largest_batch_at_speed, 1.0, _step(0.0, 0.0, 0.0, fixed=1.0))
+    assert float(got) == BATCH_CAP
