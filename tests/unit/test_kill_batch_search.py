@@ -23,7 +23,9 @@ from infracalc_tui.engine.throughput import (
 def _silently(fn: Callable[..., Any], *args: Any) -> np.ndarray:
     with np.errstate(all="warn"), warnings.catch_warnings():
         warnings.simplefilter("error")
-        return np.asarray(fn(*args))
+        out = np.asarray(fn(*args))
+    assert out.dtype == np.float64  # numbers, not objects
+    return out
 
 
 @pytest.mark.parametrize(("free", "per_stream", "streams"), [
@@ -91,3 +93,14 @@ def test_a_step_of_fixed_cost_only_serves_every_batch_at_its_speed() -> None:
     exactly (no time left, and none needed per stream), so the batch is the search's cap."""
     got = _silently(largest_batch_at_speed, 1.0, _step(0.0, 0.0, 0.0, fixed=1.0))
     assert float(got) == BATCH_CAP
+
+
+def test_a_batch_of_routed_experts_is_found_past_the_all_read_bound() -> None:
+    """100 B of routed experts, each token reading 1% of them, plus 1 B of KV per stream at
+    1 B/s: t(B) = 100·(1 − 0.99^B) + B s. At 0.02 tok/s (t <= 50 s) reading every expert
+    fits no stream (100 s), yet t(26) = 23.00 + 26 = 49.00 s and t(27) = 23.77 + 27 =
+    50.77 s: the search must bisect past the all-read bound to 26."""
+    assert 100 * (1 - 0.99 ** 26) + 26 <= 50 < 100 * (1 - 0.99 ** 27) + 27
+    moe = Step(*(np.asarray(x, dtype=float) for x in (
+        0.0, 100.0, 0.01, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0)))
+    assert float(_silently(largest_batch_at_speed, 0.02, moe)) == 26.0
