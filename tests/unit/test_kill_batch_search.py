@@ -104,3 +104,33 @@ def test_a_batch_of_routed_experts_is_found_past_the_all_read_bound() -> None:
     moe = Step(*(np.asarray(x, dtype=float) for x in (
         0.0, 100.0, 0.01, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0)))
     assert float(_silently(largest_batch_at_speed, 0.02, moe)) == 26.0
+
+
+def test_a_closed_form_rounded_down_is_stepped_up_to_a_batch_at_exactly_the_speed() -> None:
+    """0.1 B of KV per stream at 4.3 B/s: 43 streams read 4.3 B in exactly 1 s, which meets
+    1 tok/s, but 4.3 / 0.1 in doubles is 42.99999999999999, so the closed form says 42 and
+    the search must step up to 43 (44 streams take 1.023 s)."""
+    assert 4.3 / 0.1 < 43 and 43 * 0.1 / 4.3 == 1.0
+    got = _silently(largest_batch_at_speed, 1.0, _step(0.0, 0.1, 0.0, bandwidth=4.3))
+    assert float(got) == 43.0
+
+
+def test_one_byte_of_routed_experts_still_opens_the_bracket() -> None:
+    """1 B of routed experts (0.1% a token) and 0.1 B of KV per stream at 1 B/s: t(B) =
+    (1 − 0.999^B) + 0.1·B s. At 1/5.06 tok/s (t <= 5.06 s) reading every expert allows
+    floor(4.06 / 0.1) = 40, without them floor(5.06 / 0.1) = 50, and t(50) = 0.0488 + 5.0 =
+    5.049 s fits while t(51) = 5.150 s does not: 50, the top of the bracket."""
+    assert 1 - 0.999 ** 50 + 5.0 <= 5.06 < 1 - 0.999 ** 51 + 5.1
+    moe = Step(*(np.asarray(x, dtype=float) for x in (
+        0.0, 1.0, 0.001, 0.1, 1.0, 0.0, 1.0, 0.0, 0.0)))
+    assert float(_silently(largest_batch_at_speed, 1 / 5.06, moe)) == 50.0
+
+
+def test_a_dense_and_a_routed_step_are_searched_in_one_call() -> None:
+    """100 B of weights and 1 B of KV per stream at 1 B/s, at 1/150 tok/s (t <= 150 s):
+    dense, t(B) = 100 + B, so 50 streams; routed at 1% a token, t(B) = 100·(1 − 0.99^B) + B,
+    t(90) = 149.53 s and t(91) = 150.93 s, so 90. One vectorised call gives both, as floats."""
+    assert 100 * (1 - 0.99 ** 90) + 90 <= 150 < 100 * (1 - 0.99 ** 91) + 91
+    both = Step(*(np.asarray(x, dtype=float) for x in (
+        0.0, 100.0, [1.0, 0.01], 1.0, 1.0, 0.0, 1.0, 0.0, 0.0)))
+    assert _silently(largest_batch_at_speed, 1 / 150, both).tolist() == [50.0, 90.0]
