@@ -220,6 +220,19 @@ def test_safe_floor_slack_grows_with_the_value() -> None:
     assert float(safe_floor(2.5)) == 2.0
 
 
+def test_safe_floor_slack_below_one_is_1e9_absolute() -> None:
+    """1 - 1.5e-9 + 1e-9 x max(1, 0.99..) = 0.9999999995 floors to 0; 1 - 0.5e-9 to 1."""
+    assert safe_floor(np.array([1 - 1.5e-9, 1 - 0.5e-9])).tolist() == [0.0, 1.0]
+
+
+def test_safe_floor_of_the_float_range_ends_is_silent(loud: Any) -> None:
+    """-inf + 1e-9 x inf is inf - inf (invalid) and the largest double plus 1e-9 of itself
+    overflows: neither may print a RuntimeWarning, and neither gives a finite count."""
+    low, high = safe_floor(np.array([-np.inf, np.finfo(np.float64).max]))
+    assert not np.isfinite(low)
+    assert high == np.inf
+
+
 def test_buying_beats_renting_from_half_an_hour() -> None:
     """fixed 0 x 24 x 0.1 + 4.95 + 0 = $4.95/day over 1 x $10/h - (1 - 0) kW x $0.1 = $9.90/h:
     buying wins above 0.5 h a day (a crossover under 1 h is still within the day)."""
