@@ -1,0 +1,71 @@
+"""Survivors of the mutation run in the presets, the numeric helpers and the host's last
+figures, by hand: a preset's interconnect and KV heads reach the scenario, ``arr`` gives
+floats, ``div`` overflows silently, the host's idle power follows a sweep's shape and its
+price per million tokens is exact, and a problem from no file names no file."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from pytest import approx
+
+from infracalc_tui.engine.host import host_economics
+from infracalc_tui.engine.numeric import arr, div
+from infracalc_tui.engine.values import Values
+from infracalc_tui.scenario import Scenario
+
+from .helpers import scenario
+
+
+def test_a_gpu_presets_interconnect_reaches_the_scenario() -> None:
+    """h100-pcie's link is PCIe Gen5 x16, 64 GB/s a direction (gpus.toml), not the 450 GB/s
+    of the schema's default (NVLink)."""
+    assert Scenario("t", "", {"gpu.preset": "h100-pcie"}).values["gpu.interconnect_gb_s"] == 64
+
+
+def test_a_model_presets_kv_heads_reach_the_scenario() -> None:
+    """Qwen2.5 7B has 4 KV heads (models.toml), not the schema's default 8."""
+    assert Scenario("t", "", {"model.preset": "qwen2.5-7b"}).values["model.kv_heads"] == 4
+
+
+def test_arr_gives_floats_whatever_it_is_given() -> None:
+    """Integers from a TOML file and an empty optional key both become float64: 8 -> 8.0,
+    None -> NaN (an integer array would refuse a NaN written into it)."""
+    assert arr(8).dtype == np.float64
+    assert arr([1, 2]).dtype == np.float64
+    assert np.isnan(arr(None))
+
+
+def test_a_quotient_beyond_the_float_range_is_nan_silently() -> None:
+    """1e308 / 1e-10 overflows: NaN (the report's null), with no RuntimeWarning."""
+    with np.errstate(all="warn"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(div(1e308, 1e-10))
+
+
+def test_the_hosts_idle_power_follows_a_sweeps_shape() -> None:
+    """Sweeping the GPU count over 1, 2 and 4 gives one idle draw per point, in kW: the
+    host's idle_power_w / 1000 at each, as floats."""
+    values = dict(scenario().values)
+    values["host.gpu_count"] = np.array([1.0, 2.0, 4.0])
+    out = host_economics(Values(values), stream_speed=50.0, max_threads=2.0)
+    idle = out["host.idle_kw"]
+    assert idle.dtype == np.float64
+    assert idle.tolist() == [values["host.idle_power_w"] / 1e3] * 3
+
+
+def test_the_hosts_price_per_million_tokens_is_exact() -> None:
+    """$0.03 a minute for a stream of 50 tok/s (3,000 tokens a minute): 0.03 x 1e6 / 3,000
+    = $10 per million tokens, to 1e-12 (a million and one would be 1e-6 off)."""
+    v = Values(scenario(pricing__charge_per_minute_usd=0.03).values)
+    out = host_economics(v, stream_speed=50.0, max_threads=2.0)
+    assert float(out["host.price_per_million_tokens_usd"]) == approx(10.0, rel=1e-12)
+
+
+def test_a_problem_found_outside_a_file_names_no_file() -> None:
+    """A scenario checked without a source (the TUI's edits) reports its problems with an
+    empty source: 20 windowed layers in a 10-layer model breaks the layers rule."""
+    problems = scenario(model__layers=10, model__sliding_window_layers=20).problems()
+    assert problems
+    assert {p.source for p in problems} == {""}
