@@ -69,3 +69,29 @@ def test_a_problem_found_outside_a_file_names_no_file() -> None:
     problems = scenario(model__layers=10, model__sliding_window_layers=20).problems()
     assert problems
     assert {p.source for p in problems} == {""}
+
+
+def _keys(explicit: dict[str, object]) -> list[str]:
+    return [p.key for p in Scenario("t", "", explicit).problems("file.toml")]
+
+
+def test_a_broken_rule_is_blamed_on_the_key_the_user_set() -> None:
+    """gpt-oss-120b: 5.1B active of 116.8B, 18 windowed layers of 36. Setting the total to
+    1B breaks the first rule, setting 40 windowed layers the second: each names the key
+    typed, not its partner from the preset."""
+    assert _keys({"model.preset": "gpt-oss-120b", "model.total_params_b": 1.0}) == [
+        "model.total_params_b"]
+    assert _keys({"model.preset": "gpt-oss-120b", "model.sliding_window_layers": 40}) == [
+        "model.sliding_window_layers"]
+    assert _keys({"model.preset": "gpt-oss-120b", "model.layers": 10}) == ["model.layers"]
+
+
+def test_a_broken_rule_no_key_set_explains_is_blamed_on_its_first_key() -> None:
+    """Values that break both rules with nothing set by hand (a caller checking resolved
+    values): each problem names the rule's first key."""
+    from infracalc_tui.scenario.validate import check_cross
+
+    values = {"model.total_params_b": 1.0, "model.active_params_b": 2.0,
+              "model.sliding_window_layers": 20, "model.layers": 10}
+    assert [p.key for p in check_cross(values, {}, "")] == [
+        "model.active_params_b", "model.sliding_window_layers"]

@@ -74,7 +74,7 @@ def parse_uncertainty(table: Any, source: str = "", line: int | None = None
 
 
 def check_modes(values: Mapping[str, Any], uncertainty: Mapping[str, Mapping[str, Any]],
-                source: str = "") -> list[Problem]:
+                source: str) -> list[Problem]:
     """Triangular entries without a mode take the scenario's value: it must lie within."""
     problems = []
     for key, entry in uncertainty.items():

@@ -42,7 +42,7 @@ def check_value(f: Field, value: Any, source: str = "", line: int | None = None
     return (int(num) if f.kind == "int" else num), None
 
 
-def check_cross(values: Mapping[str, Any], explicit: Mapping[str, Any], source: str = ""
+def check_cross(values: Mapping[str, Any], explicit: Mapping[str, Any], source: str
                 ) -> list[Problem]:
     """Rules between keys, blamed on the key the user set (or the first one)."""
     problems: list[Problem] = []
