@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pytest import approx
 
 from infracalc_tui.engine.throughput import (
     BATCH_CAP,
@@ -134,3 +135,16 @@ def test_a_dense_and_a_routed_step_are_searched_in_one_call() -> None:
     both = Step(*(np.asarray(x, dtype=float) for x in (
         0.0, 100.0, [1.0, 0.01], 1.0, 1.0, 0.0, 1.0, 0.0, 0.0)))
     assert _silently(largest_batch_at_speed, 1 / 150, both).tolist() == [50.0, 90.0]
+
+
+def test_a_batch_the_bisection_finds_at_exactly_the_speed_counts() -> None:
+    """100 B of routed experts at 1% a token and 1 B of KV per stream at 1 B/s: t(5) =
+    100·(1 − 0.99^5) + 5 = 9.90099501 s. With the minimum speed 1/t(5), 5 streams meet it
+    exactly (<=, not <), and 5 lies past the all-read bound (none fit), so the bisection's
+    own test decides it."""
+    moe = Step(*(np.asarray(x, dtype=float) for x in (
+        0.0, 100.0, 0.01, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0)))
+    t5 = float(moe.total(5.0))
+    assert t5 == approx(9.90099501, rel=1e-12)
+    assert 1.0 / (1.0 / t5) == t5  # the speed's step time is t(5) to the last bit
+    assert float(_silently(largest_batch_at_speed, 1.0 / t5, moe)) == 5.0
