@@ -95,3 +95,25 @@ def test_a_broken_rule_no_key_set_explains_is_blamed_on_its_first_key() -> None:
               "model.sliding_window_layers": 20, "model.layers": 10}
     assert [p.key for p in check_cross(values, {}, "")] == [
         "model.active_params_b", "model.sliding_window_layers"]
+
+
+def test_every_engine_profile_has_a_number_for_every_class_a_gpu_can_name() -> None:
+    """Each profile key is read by the GPU's bandwidth class, maker or interconnect
+    (PROFILE_CLASS): every engine but generic has a finite number for every choice the
+    schema allows (no fallback: a missing class would be a KeyError). A single chip's
+    all-reduce costs nothing: 0 us at full bandwidth."""
+    from infracalc_tui.scenario.catalog import engines
+    from infracalc_tui.scenario.model import PROFILE_CLASS
+
+    classes = {"gpu.bandwidth_class": ("hbm", "gddr", "unified", "amd"),
+               "gpu.vendor": ("nvidia", "amd", "apple"),
+               "gpu.interconnect": ("nvlink", "xgmi", "pcie", "none")}
+    for name, profile in engines().items():
+        if name == "generic":
+            continue
+        for key, by in PROFILE_CLASS.items():
+            for cls in classes[by]:
+                got = profile.number(key.split(".", 1)[1], cls)
+                assert np.isfinite(got) and got >= 0, (name, key, cls)
+        assert profile.number("allreduce_us", "none") == 0.0
+        assert profile.number("allreduce_bw_fraction", "none") == 1.0

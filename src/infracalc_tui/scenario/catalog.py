@@ -121,12 +121,11 @@ class EngineProfile:
     source: str
     fit: dict[str, Any] = field(default_factory=dict)
 
-    def number(self, name: str, cls: str = "") -> float:
-        """A fitted number, by class (memory type or interconnect) where it has classes."""
+    def number(self, name: str, cls: str) -> float:
+        """A fitted number, by class (bandwidth class, maker or interconnect) where it has
+        classes: the fit writes one for every class a scenario can name."""
         value = self.fit[name]
-        if isinstance(value, dict):
-            return float(value.get(cls, value.get("default", 0.0)))
-        return float(value)
+        return float(value[cls]) if isinstance(value, dict) else float(value)
 
     def grounding(self, gpu_class: str) -> tuple[int, float | None]:
         """(measurements on this GPU class, their leave-one-GPU-out median error %)."""
