@@ -117,3 +117,30 @@ def test_every_engine_profile_has_a_number_for_every_class_a_gpu_can_name() -> N
                 assert np.isfinite(got) and got >= 0, (name, key, cls)
         assert profile.number("allreduce_us", "none") == 0.0
         assert profile.number("allreduce_bw_fraction", "none") == 1.0
+
+
+def test_only_a_triangular_entry_without_a_mode_takes_the_value_as_its_mode() -> None:
+    """The scenario's value (5) outside low..high (6..7) is a problem only where it would be
+    the mode: not for a uniform entry, not where a mode is given; and a skipped entry does
+    not end the check of the ones after it."""
+    from infracalc_tui.scenario.uncertain import check_modes
+
+    values = {"a.uniform": 5.0, "a.moded": 5.0, "a.bad": 5.0}
+    uncertainty = {"a.uniform": {"dist": "uniform", "low": 6.0, "high": 7.0},
+                   "a.moded": {"low": 6.0, "high": 7.0, "mode": 6.5},
+                   "a.bad": {"dist": "triangular", "low": 6.0, "high": 7.0}}
+    problems = check_modes(values, uncertainty, "f.toml")
+    assert [(p.source, p.key) for p in problems] == [("f.toml", "uncertainty.a.bad")]
+    assert "value 5 (the mode) is outside low..high (6..7)" in problems[0].message
+
+
+def test_a_mode_on_the_bounds_is_within_and_a_missing_value_is_named() -> None:
+    """low <= value <= high includes both ends; an entry for a key with no value names the
+    file it came from."""
+    from infracalc_tui.scenario.uncertain import check_modes
+
+    on_bounds = {"a.low": {"low": 5.0, "high": 7.0}, "a.high": {"low": 3.0, "high": 5.0}}
+    assert check_modes({"a.low": 5.0, "a.high": 5.0}, on_bounds, "f.toml") == []
+    missing = check_modes({"a.none": None}, {"a.none": {"low": 1.0, "high": 2.0}}, "f.toml")
+    assert [(p.source, p.key) for p in missing] == [("f.toml", "uncertainty.a.none")]
+    assert "a.none has no value to be the mode" in missing[0].message

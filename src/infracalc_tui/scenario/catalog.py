@@ -122,10 +122,9 @@ class EngineProfile:
     fit: dict[str, Any] = field(default_factory=dict)
 
     def number(self, name: str, cls: str) -> float:
-        """A fitted number, by class (bandwidth class, maker or interconnect) where it has
-        classes: the fit writes one for every class a scenario can name."""
-        value = self.fit[name]
-        return float(value[cls]) if isinstance(value, dict) else float(value)
+        """A fitted number by class (bandwidth class, maker or interconnect): the fit writes
+        one for every class a scenario can name."""
+        return float(self.fit[name][cls])
 
     def grounding(self, gpu_class: str) -> tuple[int, float | None]:
         """(measurements on this GPU class, their leave-one-GPU-out median error %)."""
