@@ -144,3 +144,17 @@ def test_a_mode_on_the_bounds_is_within_and_a_missing_value_is_named() -> None:
     missing = check_modes({"a.none": None}, {"a.none": {"low": 1.0, "high": 2.0}}, "f.toml")
     assert [(p.source, p.key) for p in missing] == [("f.toml", "uncertainty.a.none")]
     assert "a.none has no value to be the mode" in missing[0].message
+
+
+def test_the_tflops_in_use_without_an_engines_keys_are_the_generic_rooflines() -> None:
+    """A mapping built outside a scenario (no serving.* keys from an engine profile) gets
+    the generic engine's rules: FP8 and FP4 computed natively at their full peak, no INT8
+    matmul. GPU: 100 BF16, 200 FP8, 400 FP4, 300 INT8 TOPS."""
+    from infracalc_tui.engine.derive import tflops_in_use
+
+    gpu = {"gpu.tflops_bf16": 100.0, "gpu.tflops_fp8": 200.0, "gpu.tflops_fp4": 400.0,
+           "gpu.tops_int8": 300.0, "gpu.int8_ops_per_sm_clock": 1024.0}
+    assert [tflops_in_use({**gpu, "model.weight_bits": b}) for b in (4.0, 8.0, 16.0)] == [
+        400.0, 200.0, 100.0]
+    # an engine that multiplies with INT8 but states no cap: the full 300 TOPS
+    assert tflops_in_use({**gpu, "model.weight_bits": 4.0, "serving.int8_matmul": True}) == 300.0

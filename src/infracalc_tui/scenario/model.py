@@ -118,7 +118,7 @@ def bandwidth_class(vendor: str, memory_type: str) -> str:
 
 def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {f.path: f.default for f in FIELDS}
-    model_key = explicit.get("model.preset") or ""
+    model_key = explicit.get("model.preset")  # None or "" match no preset
     if model_key in catalog.models():
         values.update(catalog.models()[model_key].scenario_values())
         values["model.preset"] = model_key
