@@ -123,8 +123,12 @@ class EngineProfile:
 
     def number(self, name: str, cls: str) -> float:
         """A fitted number by class (bandwidth class, maker or interconnect): the fit writes
-        one for every class a scenario can name."""
-        return float(self.fit[name][cls])
+        one for every class a scenario can name; a table may also give a "default" for the
+        classes it lacks (provenance then says so)."""
+        value = self.fit[name]
+        if isinstance(value, dict):  # by class
+            return float(value[cls] if cls in value else value["default"])
+        return float(value)  # one number for every class
 
     def grounding(self, gpu_class: str) -> tuple[int, float | None]:
         """(measurements on this GPU class, their leave-one-GPU-out median error %)."""
