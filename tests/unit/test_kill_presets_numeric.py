@@ -158,3 +158,25 @@ def test_the_tflops_in_use_without_an_engines_keys_are_the_generic_rooflines() -
         400.0, 200.0, 100.0]
     # an engine that multiplies with INT8 but states no cap: the full 300 TOPS
     assert tflops_in_use({**gpu, "model.weight_bits": 4.0, "serving.int8_matmul": True}) == 300.0
+
+
+def test_the_automatic_engine_without_a_gpu_preset_follows_the_memory_type() -> None:
+    """No GPU preset to name its usual engine: vLLM on HBM, llama.cpp otherwise, each with
+    the reason the report prints."""
+    def pick(memory: str) -> tuple[str, str]:
+        v = Scenario("t", "", {"serving.engine": "auto", "gpu.memory_type": memory}).values
+        return v["serving.engine_in_use"], v["serving.engine_reason"]
+
+    assert pick("hbm") == ("vllm", "automatic: vLLM on a datacenter (HBM) GPU")
+    assert pick("gddr") == (
+        "llama.cpp", "automatic: llama.cpp on a GPU with graphics or unified memory")
+
+
+def test_the_generic_engine_reserves_the_cache_and_uses_the_whole_link() -> None:
+    """The spec's roofline: a full reserved context per stream (kv_cache auto -> reserved,
+    not paged) and the interconnect at its full bandwidth, with no latency."""
+    v = Scenario("t", "", {"serving.engine": "generic", "serving.tensor_parallel": 2}).values
+    assert (v["serving.kv_cache_in_use"], v["serving.kv_paged"]) == ("reserved", 0.0)
+    assert (v["serving.allreduce_us"], v["serving.allreduce_bw_fraction"]) == (0.0, 1.0)
+    assert (Scenario("t", "", {"model.preset": "qwen2.5-7b", "gpu.preset": "h100-pcie"})
+            .values["gpu.preset"]) == "h100-pcie"

@@ -121,13 +121,10 @@ def resolve(explicit: Mapping[str, Any]) -> dict[str, Any]:
     model_key = explicit.get("model.preset")  # None or "" match no preset
     if model_key in catalog.models():
         values.update(catalog.models()[model_key].scenario_values())
-        values["model.preset"] = model_key
-    gpu_key = explicit.get("gpu.preset") or ""
-    gpu = catalog.gpus().get(gpu_key)
+    gpu = catalog.gpus().get(explicit.get("gpu.preset"))
     if gpu is not None:
         values.update(gpu.scenario_values())
-        values["gpu.preset"] = gpu_key
-    values.update(explicit)
+    values.update(explicit)  # the keys set, the presets' names among them, win
     apply_engine(values, gpu)
     return values
 
